@@ -1,0 +1,72 @@
+package pack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+)
+
+// bucketTLSOnlyPolicy warns about buckets that accept plain HTTP (AWS Config
+// s3-bucket-ssl-requests-only / Security Hub S3.5, cdk-nag S10, KICS 4bc4dd4c).
+var bucketTLSOnlyPolicy = &policy{
+	info: plugin.AnalyzerPolicyInfo{
+		Name:        S3BucketTLSOnly,
+		DisplayName: "S3 buckets deny requests without TLS",
+		Description: "Every bucket has a bucket policy with a Deny statement for Principal \"*\", all S3 actions, " +
+			"on the bucket and bucket/*, when aws:SecureTransport is false.",
+		Message:          "Add the DenyInsecureTransport statement to the bucket policy; the Ruby AWS SDK and presigned URLs already use HTTPS.",
+		EnforcementLevel: apitype.Advisory,
+		Severity:         apitype.PolicySeverityMedium,
+		Type:             plugin.AnalyzerPolicyTypeResource,
+		Tags:             []string{"s3", "tls"},
+		RemediationSteps: "Add aws.s3.BucketPolicy with {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\"," +
+			"\"Resource\":[\"arn:aws:s3:::<bucket>\",\"arn:aws:s3:::<bucket>/*\"],\"Condition\":{\"Bool\":" +
+			"{\"aws:SecureTransport\":\"false\"}}}.",
+	},
+	analyze: analyzeBucketTLS,
+	stack:   stackBucketTLS,
+}
+
+func analyzeBucketTLS(rc *resourceCtx) []finding {
+	if string(rc.Type) != typeBucketPolicy {
+		return nil
+	}
+	dv, ok := judgeDocValue(rc.Properties, "policy")
+	switch {
+	case !ok || dv.v == undecided:
+		return nil
+	case dv.v == malformed:
+		return []finding{{urn: rc.URN, msg: "The bucket policy cannot be read, so it cannot deny insecure transport: " + dv.detail}}
+	case !dv.doc.DeniesInsecureTransport(""):
+		return []finding{{urn: rc.URN, msg: "The bucket policy has no Deny statement for requests where aws:SecureTransport is false."}}
+	}
+	return nil
+}
+
+func stackBucketTLS(g *graph) []finding {
+	withPolicy := g.bucketsWith(typeBucketPolicy)
+	var out []finding
+	for _, i := range g.buckets() {
+		r := &g.resources[i]
+		arn := getString(r.Properties, "arn")
+		pi, ok := withPolicy[r.URN]
+		if !ok {
+			// Legacy inline policy on the bucket itself.
+			if dv, has := judgeDocValue(r.Properties, "policy"); has && dv.doc != nil && dv.doc.DeniesInsecureTransport(arn.s) {
+				continue
+			}
+			out = append(out, finding{urn: r.URN, msg: fmt.Sprintf("Bucket %s has no bucket policy denying requests without TLS.", r.URN.Name())})
+			continue
+		}
+		if !arn.known() {
+			continue
+		}
+		dv, has := judgeDocValue(g.resources[pi].Properties, "policy")
+		if has && dv.doc != nil && dv.doc.DeniesInsecureTransport("") && !dv.doc.DeniesInsecureTransport(arn.s) {
+			out = append(out, finding{urn: g.resources[pi].URN, msg: fmt.Sprintf(
+				"The TLS-only statement of the policy for bucket %s does not cover both the bucket and bucket/*.", r.URN.Name())})
+		}
+	}
+	return out
+}

@@ -1,0 +1,292 @@
+package pack
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// valueState says whether a property is absent, not yet known (preview) or known.
+type valueState int
+
+const (
+	missing valueState = iota
+	unknown
+	known
+)
+
+// unwrap strips secret and output wrappers. It reports whether the value is known and whether
+// any wrapper was secret. Secrets are unwrapped so that the pack can inspect them; callers must
+// never print the value.
+func unwrap(v resource.PropertyValue) (resource.PropertyValue, bool, bool) {
+	secret := false
+	for {
+		switch {
+		case v.IsSecret():
+			secret = true
+			v = v.SecretValue().Element
+		case v.IsOutput():
+			o := v.OutputValue()
+			secret = secret || o.Secret
+			if !o.Known {
+				return v, false, secret
+			}
+			v = o.Element
+		case v.IsComputed():
+			return v, false, secret
+		default:
+			return v, true, secret
+		}
+	}
+}
+
+// str is a string property read from a resource.
+type str struct {
+	s      string
+	state  valueState
+	secret bool
+}
+
+func (s str) known() bool { return s.state == known }
+
+// getString reads props[key] as a string. Non-string values count as missing, null too.
+func getString(props resource.PropertyMap, key resource.PropertyKey) str {
+	v, ok := props[key]
+	if !ok {
+		return str{}
+	}
+	u, isKnown, secret := unwrap(v)
+	if !isKnown {
+		return str{state: unknown, secret: secret}
+	}
+	if !u.IsString() {
+		return str{secret: secret}
+	}
+	return str{s: u.StringValue(), state: known, secret: secret}
+}
+
+// getStrings reads props[key] as a list of strings (a single string counts as a one-element list).
+// Unknown elements are reported through the second result; known ones are still returned.
+func getStrings(props resource.PropertyMap, key resource.PropertyKey) ([]string, bool) {
+	v, ok := props[key]
+	if !ok {
+		return nil, false
+	}
+	u, isKnown, _ := unwrap(v)
+	if !isKnown {
+		return nil, true
+	}
+	switch {
+	case u.IsString():
+		return []string{u.StringValue()}, false
+	case u.IsArray():
+		var out []string
+		anyUnknown := false
+		for _, e := range u.ArrayValue() {
+			ev, ek, _ := unwrap(e)
+			if !ek {
+				anyUnknown = true
+				continue
+			}
+			if ev.IsString() {
+				out = append(out, ev.StringValue())
+			}
+		}
+		return out, anyUnknown
+	}
+	return nil, false
+}
+
+// getBool reads props[key] as a bool.
+func getBool(props resource.PropertyMap, key resource.PropertyKey) (bool, valueState) {
+	v, ok := props[key]
+	if !ok {
+		return false, missing
+	}
+	u, isKnown, _ := unwrap(v)
+	if !isKnown {
+		return false, unknown
+	}
+	if !u.IsBool() {
+		return false, missing
+	}
+	return u.BoolValue(), known
+}
+
+// getObjects reads props[key] as a list of objects (a single object counts as one).
+func getObjects(props resource.PropertyMap, key resource.PropertyKey) ([]resource.PropertyMap, bool) {
+	v, ok := props[key]
+	if !ok {
+		return nil, false
+	}
+	u, isKnown, _ := unwrap(v)
+	if !isKnown {
+		return nil, true
+	}
+	switch {
+	case u.IsObject():
+		return []resource.PropertyMap{u.ObjectValue()}, false
+	case u.IsArray():
+		var out []resource.PropertyMap
+		anyUnknown := false
+		for _, e := range u.ArrayValue() {
+			ev, ek, _ := unwrap(e)
+			if !ek {
+				anyUnknown = true
+				continue
+			}
+			if ev.IsObject() {
+				out = append(out, ev.ObjectValue())
+			}
+		}
+		return out, anyUnknown
+	}
+	return nil, false
+}
+
+// toPlain converts a property value to plain Go values (map[string]any, []any, string, float64,
+// bool, nil), unwrapping secrets. ok is false if any part is unknown.
+func toPlain(v resource.PropertyValue) (any, bool) {
+	u, isKnown, _ := unwrap(v)
+	if !isKnown {
+		return nil, false
+	}
+	switch {
+	case u.IsNull():
+		return nil, true
+	case u.IsString():
+		return u.StringValue(), true
+	case u.IsBool():
+		return u.BoolValue(), true
+	case u.IsNumber():
+		return u.NumberValue(), true
+	case u.IsArray():
+		arr := u.ArrayValue()
+		out := make([]any, 0, len(arr))
+		for _, e := range arr {
+			p, ok := toPlain(e)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, p)
+		}
+		return out, true
+	case u.IsObject():
+		obj := u.ObjectValue()
+		out := make(map[string]any, len(obj))
+		for k, e := range obj {
+			p, ok := toPlain(e)
+			if !ok {
+				return nil, false
+			}
+			out[string(k)] = p
+		}
+		return out, true
+	default:
+		return nil, true
+	}
+}
+
+// walkStrings calls fn for every known string in v (recursing into objects, arrays and secrets)
+// with a dotted path, and reports whether some part of v was unknown.
+func walkStrings(path string, v resource.PropertyValue, fn func(path, s string, secret bool)) bool {
+	return walk(path, v, false, fn)
+}
+
+func walk(path string, v resource.PropertyValue, secret bool, fn func(string, string, bool)) bool {
+	u, isKnown, sec := unwrap(v)
+	secret = secret || sec
+	if !isKnown {
+		return true
+	}
+	anyUnknown := false
+	switch {
+	case u.IsString():
+		fn(path, u.StringValue(), secret)
+	case u.IsArray():
+		for i, e := range u.ArrayValue() {
+			if walk(path+"["+itoa(i)+"]", e, secret, fn) {
+				anyUnknown = true
+			}
+		}
+	case u.IsObject():
+		for k, e := range u.ObjectValue() {
+			p := string(k)
+			if path != "" {
+				p = path + "." + p
+			}
+			if walk(p, e, secret, fn) {
+				anyUnknown = true
+			}
+		}
+	}
+	return anyUnknown
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	var b [20]byte
+	n := len(b)
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[n:])
+}
+
+// roleNameFromARN returns the role name of an IAM role ARN
+// (arn:<partition>:iam::<account>:role/<path/>name) or of an STS assumed-role ARN, and false for
+// anything else.
+func roleNameFromARN(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "", false
+	}
+	res := parts[5]
+	switch parts[2] {
+	case "iam":
+		rest, ok := strings.CutPrefix(res, "role/")
+		if !ok || rest == "" {
+			return "", false
+		}
+		return rest[strings.LastIndexByte(rest, '/')+1:], true
+	case "sts":
+		rest, ok := strings.CutPrefix(res, "assumed-role/")
+		if !ok {
+			return "", false
+		}
+		name, _, _ := strings.Cut(rest, "/")
+		return name, name != ""
+	}
+	return "", false
+}
+
+// policyNameFromARN returns the policy name (last path segment) of an IAM policy ARN and whether
+// it is an AWS managed policy (account "aws").
+func policyNameFromARN(arn string) (name string, awsManaged bool, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" {
+		return "", false, false
+	}
+	rest, found := strings.CutPrefix(parts[5], "policy/")
+	if !found || rest == "" {
+		return "", false, false
+	}
+	return rest[strings.LastIndexByte(rest, '/')+1:], parts[4] == "aws", true
+}
+
+// roleKey normalizes a role reference (name or ARN) to the key the pack joins on: the lower-cased
+// role name (IAM role names are unique case-insensitively).
+func roleKey(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if name, ok := roleNameFromARN(ref); ok {
+		return strings.ToLower(name)
+	}
+	if strings.HasPrefix(ref, "arn:") {
+		return "" // an ARN, but not a role's
+	}
+	return strings.ToLower(ref)
+}

@@ -1,0 +1,63 @@
+package pack
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+)
+
+// taskRoleForS3Policy warns about task definitions whose containers are configured for S3 but
+// that name no task role: the SDK then finds no credentials (or falls back to keys).
+var taskRoleForS3Policy = &policy{
+	info: plugin.AnalyzerPolicyInfo{
+		Name:        ECSTaskRoleForS3,
+		DisplayName: "Task definitions that use S3 have a task role",
+		Description: "A task definition whose container environment refers to S3 (a variable name containing " +
+			"S3 or BUCKET, or a value with s3://, an S3 ARN or an S3 endpoint) sets taskRoleArn.",
+		Message:          "Set taskRoleArn to a role trusted by ecs-tasks.amazonaws.com with an S3 policy scoped to the bucket.",
+		EnforcementLevel: apitype.Advisory,
+		Severity:         apitype.PolicySeverityMedium,
+		Type:             plugin.AnalyzerPolicyTypeResource,
+		Tags:             []string{"ecs", "s3"},
+		RemediationSteps: "Create a task role (see ActiveStorage component) and set taskRoleArn on the task definition.",
+	},
+	analyze: analyzeTaskRoleForS3,
+}
+
+func analyzeTaskRoleForS3(rc *resourceCtx) []finding {
+	if string(rc.Type) != typeTaskDefinition {
+		return nil
+	}
+	if t := getString(rc.Properties, "taskRoleArn"); t.state == unknown || (t.known() && t.s != "") {
+		return nil
+	}
+	cs, state, err := containerDefs(rc.Properties)
+	if state != known || err != nil {
+		return nil
+	}
+	for _, c := range cs {
+		for _, e := range c.Environment {
+			v, _ := e.Value.(string)
+			if usesS3(e.Name, v) {
+				return []finding{{urn: rc.URN, msg: fmt.Sprintf(
+					"Container %q is configured for S3 (variable %s) but the task definition has no taskRoleArn.", c.Name, e.Name)}}
+			}
+		}
+	}
+	return nil
+}
+
+func usesS3(name, value string) bool {
+	n := strings.ToUpper(name)
+	for _, tok := range strings.FieldsFunc(n, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+		if tok == "S3" || tok == "BUCKET" {
+			return true
+		}
+	}
+	v := strings.ToLower(value)
+	return strings.HasPrefix(v, "s3://") || strings.Contains(v, "arn:aws:s3:::") ||
+		strings.Contains(v, ".s3.amazonaws.com") || strings.Contains(v, "s3.amazonaws.com/") ||
+		strings.Contains(v, ".s3.") && strings.Contains(v, "amazonaws.com")
+}
