@@ -1,0 +1,16 @@
+// Package offline runs this repository's Pulumi program through the real Pulumi engine on a
+// machine with no cloud access: the pinned Pulumi CLI (scripts/pulumi.sh), the Automation API
+// with the program inline (no Go language host needed), a local file backend and PULUMI_HOME in
+// a directory of the caller's choosing, the offline stand-in for the aws provider
+// (internal/fakeaws, attached through PULUMI_DEBUG_PROVIDERS) and the policy pack built as an
+// executable. cmd/offline, the end-to-end tests (e2e/) and the benchmarks use it.
+//
+// Typical use:
+//
+//	tools, _ := offline.EnsureTools(ctx, root, os.Stderr)
+//	s, _ := offline.Open(ctx, offline.Options{Dir: dir, CLI: tools.CLI, Stack: "dev",
+//		Program: app.Run, ProjectFile: root + "/Pulumi.yaml", StackConfigFile: root + "/Pulumi.dev.yaml",
+//		PolicyPacks: []string{tools.PolicyPack}})
+//	defer s.Close()
+//	rep, err := s.Up(ctx) // preview first; stops on a mandatory violation
+package offline

@@ -1,0 +1,363 @@
+package offline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// ErrPreviewFailed is returned (wrapped) by Up when the preview it runs first fails, for
+// example on a mandatory policy violation: like `pulumi up`, nothing is then updated.
+var ErrPreviewFailed = errors.New("preview failed; the update was not attempted")
+
+// PolicyResult is one policy violation reported by the engine.
+type PolicyResult struct {
+	Pack     string
+	Policy   string
+	Level    string // "mandatory", "advisory", "remediate", …
+	Severity string
+	URN      string // empty for stack-level results
+	Message  string
+	// Exceptions are the IDs of the policy exceptions that matched (the violation then does
+	// not fail the operation).
+	Exceptions []string
+}
+
+// Blocking reports whether the violation fails the operation.
+func (r PolicyResult) Blocking() bool {
+	return (r.Level == "mandatory" || r.Level == "remediate") && len(r.Exceptions) == 0
+}
+
+// Report is what one operation produced.
+type Report struct {
+	Op      string
+	Policy  []PolicyResult
+	Changes map[string]int
+	// Diagnostics are the engine's error diagnostics (resource errors, program errors).
+	Diagnostics []string
+	Outputs     auto.OutputMap
+	// Preview is the preview Up ran first.
+	Preview *Report
+}
+
+// Blocking returns the violations that fail the operation.
+func (r *Report) Blocking() []PolicyResult {
+	var out []PolicyResult
+	for _, p := range r.Policy {
+		if p.Blocking() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// HasPolicy reports whether policy was reported at level (any level if level is "").
+func (r *Report) HasPolicy(policy, level string) bool {
+	for _, p := range r.Policy {
+		if p.Policy == policy && (level == "" || p.Level == level) {
+			return true
+		}
+	}
+	return false
+}
+
+// collector gathers the events of one operation.
+type collector struct {
+	ch   chan events.EngineEvent
+	done chan struct{}
+	mu   sync.Mutex
+	rep  *Report
+}
+
+func newCollector(op string) *collector {
+	c := &collector{ch: make(chan events.EngineEvent), done: make(chan struct{}), rep: &Report{Op: op}}
+	go func() {
+		defer close(c.done)
+		for ev := range c.ch {
+			c.add(ev.EngineEvent)
+		}
+	}()
+	return c
+}
+
+func (c *collector) add(ev apitype.EngineEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p := ev.PolicyEvent; p != nil {
+		r := PolicyResult{Pack: p.PolicyPackName, Policy: p.PolicyName, Level: p.EnforcementLevel,
+			Severity: p.Severity, URN: p.ResourceURN, Message: strings.TrimSpace(p.Message)}
+		for _, e := range p.Exceptions {
+			r.Exceptions = append(r.Exceptions, e.ID)
+		}
+		c.rep.Policy = append(c.rep.Policy, r)
+	}
+	if d := ev.DiagnosticEvent; d != nil && d.Severity == "error" {
+		c.rep.Diagnostics = append(c.rep.Diagnostics, strings.TrimSpace(d.Message))
+	}
+	if s := ev.SummaryEvent; s != nil {
+		c.rep.Changes = map[string]int{}
+		for op, n := range s.ResourceChanges {
+			c.rep.Changes[string(op)] = n
+		}
+	}
+}
+
+// wait returns the report once the event stream has ended. The Automation API closes the
+// stream when the CLI finishes; if the CLI failed before streaming, it never opens, hence the
+// timeout.
+func (c *collector) wait() *Report {
+	select {
+	case <-c.done:
+	case <-time.After(5 * time.Second):
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rep := *c.rep
+	return &rep
+}
+
+// Preview runs `pulumi preview` with the session's policy packs.
+func (s *Session) Preview(ctx context.Context, extra ...optpreview.Option) (*Report, error) {
+	c := newCollector("preview")
+	opts := []optpreview.Option{
+		optpreview.EventStreams(c.ch),
+		optpreview.ProgressStreams(s.opts.Progress),
+		optpreview.ErrorProgressStreams(s.opts.Progress),
+	}
+	if len(s.opts.PolicyPacks) > 0 {
+		opts = append(opts, optpreview.PolicyPacks(s.opts.PolicyPacks...))
+	}
+	if len(s.opts.PolicyPackConfigs) > 0 {
+		opts = append(opts, optpreview.PolicyPackConfigs(s.opts.PolicyPackConfigs...))
+	}
+	_, err := s.Stack.Preview(ctx, append(opts, extra...)...)
+	rep := c.wait()
+	if err != nil {
+		return rep, fmt.Errorf("preview of stack %s: %w", s.opts.Stack, err)
+	}
+	return rep, nil
+}
+
+// Up runs a preview first, as `pulumi up` does, and stops there if it fails (ErrPreviewFailed);
+// otherwise it updates the stack. Both passes enforce the session's policy packs.
+func (s *Session) Up(ctx context.Context) (*Report, error) {
+	pre, err := s.Preview(ctx)
+	if err != nil {
+		return &Report{Op: "update", Preview: pre}, fmt.Errorf("%w: %w", ErrPreviewFailed, err)
+	}
+	rep, err := s.UpOnly(ctx)
+	rep.Preview = pre
+	return rep, err
+}
+
+// UpOnly runs the Automation API's Up alone, which skips the preview (`pulumi up --yes
+// --skip-preview`): only the analyzer's per-resource checks can then stop the update.
+func (s *Session) UpOnly(ctx context.Context, extra ...optup.Option) (*Report, error) {
+	c := newCollector("update")
+	opts := []optup.Option{
+		optup.EventStreams(c.ch),
+		optup.ProgressStreams(s.opts.Progress),
+		optup.ErrorProgressStreams(s.opts.Progress),
+	}
+	if len(s.opts.PolicyPacks) > 0 {
+		opts = append(opts, optup.PolicyPacks(s.opts.PolicyPacks...))
+	}
+	if len(s.opts.PolicyPackConfigs) > 0 {
+		opts = append(opts, optup.PolicyPackConfigs(s.opts.PolicyPackConfigs...))
+	}
+	res, err := s.Stack.Up(ctx, append(opts, extra...)...)
+	rep := c.wait()
+	if err != nil {
+		return rep, fmt.Errorf("update of stack %s: %w", s.opts.Stack, err)
+	}
+	rep.Outputs = res.Outputs
+	return rep, nil
+}
+
+// Destroy deletes the stack's resources (protected resources make it fail, as they should).
+func (s *Session) Destroy(ctx context.Context) (*Report, error) {
+	c := newCollector("destroy")
+	_, err := s.Stack.Destroy(ctx,
+		optdestroy.EventStreams(c.ch),
+		optdestroy.ProgressStreams(s.opts.Progress),
+		optdestroy.ErrorProgressStreams(s.opts.Progress),
+	)
+	rep := c.wait()
+	if err != nil {
+		return rep, fmt.Errorf("destroy of stack %s: %w", s.opts.Stack, err)
+	}
+	return rep, nil
+}
+
+// Outputs returns the stack's current outputs.
+func (s *Session) Outputs(ctx context.Context) (auto.OutputMap, error) {
+	out, err := s.Stack.Outputs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the outputs of stack %s: %w", s.opts.Stack, err)
+	}
+	return out, nil
+}
+
+// ExportState writes `pulumi stack export` output to a file in the workspace and returns its path.
+func (s *Session) ExportState(ctx context.Context) (string, error) {
+	dep, err := s.Stack.Export(ctx)
+	if err != nil {
+		return "", fmt.Errorf("exporting stack %s: %w", s.opts.Stack, err)
+	}
+	b, err := json.MarshalIndent(dep, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("exporting stack %s: %w", s.opts.Stack, err)
+	}
+	path := filepath.Join(s.opts.Dir, "work", s.opts.Stack+".state.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return "", fmt.Errorf("exporting stack %s: %w", s.opts.Stack, err)
+	}
+	return path, nil
+}
+
+// Resources returns the resources in the stack's state.
+func (s *Session) Resources(ctx context.Context) ([]apitype.ResourceV3, error) {
+	dep, err := s.Stack.Export(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("exporting stack %s: %w", s.opts.Stack, err)
+	}
+	if len(dep.Deployment) == 0 {
+		return nil, nil
+	}
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		return nil, fmt.Errorf("reading the state of stack %s: %w", s.opts.Stack, err)
+	}
+	return d.Resources, nil
+}
+
+// Analyze runs `pulumi policy analyze --file <exported state>` with the session's policy packs,
+// which checks the deployed state without running the program or the provider.
+func (s *Session) Analyze(ctx context.Context) (*Report, error) {
+	if len(s.opts.PolicyPacks) == 0 {
+		return nil, errors.New("analyze needs a policy pack")
+	}
+	state, err := s.ExportState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"policy", "analyze", "--json", "--file", state}
+	for _, p := range s.opts.PolicyPacks {
+		args = append(args, "--policy-pack", p)
+	}
+	for _, c := range s.opts.PolicyPackConfigs {
+		args = append(args, "--policy-pack-config", c)
+	}
+	env := make([]string, 0, len(s.env))
+	for k, v := range s.env {
+		env = append(env, k+"="+v)
+	}
+	var stdout bytes.Buffer
+	_, stderr, code, runErr := s.cmd.Run(ctx, filepath.Join(s.opts.Dir, "work"), nil,
+		[]io.Writer{&stdout}, []io.Writer{s.opts.Progress}, env, args...)
+
+	c := &collector{rep: &Report{Op: "analyze"}}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var ev apitype.EngineEvent
+		if json.Unmarshal(sc.Bytes(), &ev) == nil {
+			c.add(ev)
+		}
+	}
+	rep := c.rep
+	if runErr != nil {
+		return rep, fmt.Errorf("pulumi policy analyze on stack %s (exit %d): %w: %s", s.opts.Stack, code, runErr,
+			strings.TrimSpace(stderr))
+	}
+	return rep, nil
+}
+
+// PrintReport writes the policy results (and outputs, if any) of rep in a readable form.
+func PrintReport(w io.Writer, rep *Report) {
+	if rep == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n== Policy results (%s) ==\n", rep.Op)
+	if len(rep.Policy) == 0 {
+		fmt.Fprintln(w, "  no violations")
+	}
+	for _, p := range rep.Policy {
+		where := "stack"
+		if p.URN != "" {
+			where = shortURN(p.URN)
+		}
+		level := p.Level
+		if len(p.Exceptions) > 0 {
+			level += ", excepted by " + strings.Join(p.Exceptions, ",")
+		}
+		fmt.Fprintf(w, "  [%s] %s/%s on %s\n", level, p.Pack, p.Policy, where)
+		for _, line := range strings.Split(p.Message, "\n") {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+	}
+	if len(rep.Outputs) > 0 {
+		PrintOutputs(w, rep.Outputs)
+	}
+}
+
+// PrintOutputs writes stack outputs, multi-line strings (storageYml) as blocks. Secret outputs
+// are masked.
+func PrintOutputs(w io.Writer, outs auto.OutputMap) {
+	fmt.Fprintln(w, "\n== Stack outputs ==")
+	keys := make([]string, 0, len(outs))
+	for k := range outs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := outs[k]
+		if v.Secret {
+			fmt.Fprintf(w, "  %s: [secret]\n", k)
+			continue
+		}
+		if s, ok := v.Value.(string); ok {
+			if strings.Contains(s, "\n") {
+				fmt.Fprintf(w, "  %s: |\n", k)
+				for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+					fmt.Fprintf(w, "    %s\n", line)
+				}
+				continue
+			}
+			fmt.Fprintf(w, "  %s: %s\n", k, s)
+			continue
+		}
+		b, _ := json.Marshal(v.Value)
+		fmt.Fprintf(w, "  %s: %s\n", k, b)
+	}
+}
+
+// shortURN renders a URN as "name (type)".
+func shortURN(urn string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 4 {
+		return urn
+	}
+	typ := parts[len(parts)-2]
+	if i := strings.LastIndex(typ, "$"); i >= 0 {
+		typ = typ[i+1:]
+	}
+	return fmt.Sprintf("%s (%s)", parts[len(parts)-1], typ)
+}
