@@ -212,12 +212,14 @@ func TestKnownKeysMatchComponentArgs(t *testing.T) {
 	assert.Equal(t, fromArgs, KnownKeys())
 }
 
-// Every key is documented in docs/configuration.md.
+// Every key is documented in docs/configuration.md and listed in the README.
 func TestEveryKeyDocumented(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "configuration.md"))
-	require.NoError(t, err)
-	for _, k := range append(KnownKeys(), RegionKey) {
-		assert.Contains(t, string(raw), "`"+k+"`", "docs/configuration.md does not document %s", k)
+	for _, doc := range []string{filepath.Join("docs", "configuration.md"), "README.md"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", doc))
+		require.NoError(t, err)
+		for _, k := range append(KnownKeys(), RegionKey) {
+			assert.Contains(t, string(raw), "`"+k+"`", "%s does not document %s", doc, k)
+		}
 	}
 }
 
