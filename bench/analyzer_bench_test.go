@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+
+	"github.com/keyless-ecs/railsapp/bench/synth"
+)
+
+// sizes are the stack sizes, in resources, the issue asks for.
+var sizes = []int{10, 100, 1000, 10000}
+
+var modes = []synth.Mode{synth.Preview, synth.Update}
+
+// BenchmarkAnalyze runs the per-resource `Analyze` call over a whole stack, in registration order,
+// as the engine does in one pass, on a fresh, configured analyzer each time (the pack remembers
+// grants within a run). One op is one pass over N resources; ns/resource is the number to watch,
+// and it must stay flat as N grows.
+func BenchmarkAnalyze(b *testing.B) {
+	for _, mode := range modes {
+		for _, n := range sizes {
+			b.Run(fmt.Sprintf("%s/N=%d", mode, n), func(b *testing.B) {
+				s := synth.Resources(n, mode)
+				ctx := context.Background()
+				b.ReportAllocs()
+				passes, diags := 0, 0
+				for b.Loop() {
+					b.StopTimer()
+					a := configured(b)
+					b.StartTimer()
+					diags = analyzeAll(ctx, b, a, s.Inputs)
+					passes++
+				}
+				perResource(b, passes*n, diags, func() { analyzeAll(ctx, b, configured(b), s.Inputs) }, n)
+			})
+		}
+	}
+}
+
+// BenchmarkAnalyzeStack runs the stack-level `AnalyzeStack` call over the whole stack (outputs,
+// dependencies, property dependencies) on one configured analyzer.
+func BenchmarkAnalyzeStack(b *testing.B) {
+	for _, mode := range modes {
+		for _, n := range sizes {
+			b.Run(fmt.Sprintf("%s/N=%d", mode, n), func(b *testing.B) {
+				s := synth.Resources(n, mode)
+				ctx := context.Background()
+				a := configured(b)
+				b.ReportAllocs()
+				passes, diags := 0, 0
+				for b.Loop() {
+					diags = analyzeStack(ctx, b, a, s.Resources)
+					passes++
+				}
+				perResource(b, passes*n, diags, func() { analyzeStack(ctx, b, a, s.Resources) }, n)
+			})
+		}
+	}
+}
+
+func analyzeAll(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []plugin.AnalyzerResource) int {
+	diags := 0
+	for _, r := range rs {
+		resp, err := a.Analyze(ctx, r)
+		if err != nil {
+			tb.Fatalf("Analyze(%s): %v", r.URN, err)
+		}
+		diags += len(resp.Diagnostics)
+	}
+	return diags
+}
+
+func analyzeStack(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []plugin.AnalyzerStackResource) int {
+	resp, err := a.AnalyzeStack(ctx, rs)
+	if err != nil {
+		tb.Fatalf("AnalyzeStack: %v", err)
+	}
+	return len(resp.Diagnostics)
+}
+
+// perResource reports the per-resource metrics. Allocations are measured on one extra, untimed
+// pass, since -benchmem's allocs/op is per pass over the stack.
+func perResource(b *testing.B, resources, diags int, onePass func(), n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(resources), "ns/resource")
+	b.ReportMetric(float64(diags), "diags/op")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	onePass()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n), "allocs/resource")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n), "B/resource")
+}
+
+// configured returns a fresh analyzer, configured.
+func configured(tb testing.TB) plugin.Analyzer {
+	tb.Helper()
+	a := newAnalyzer()
+	configure(tb, a)
+	return a
+}
+
+// configure configures a as the engine does: every policy at its declared enforcement level,
+// with the pack's initial config.
+func configure(tb testing.TB, a plugin.Analyzer) {
+	tb.Helper()
+	ctx := context.Background()
+	info, err := a.GetAnalyzerInfo(ctx)
+	if err != nil {
+		tb.Fatalf("GetAnalyzerInfo: %v", err)
+	}
+	cfg := make(map[string]plugin.AnalyzerPolicyConfig, len(info.Policies))
+	for _, p := range info.Policies {
+		c := plugin.AnalyzerPolicyConfig{EnforcementLevel: p.EnforcementLevel}
+		if ic, ok := info.InitialConfig[p.Name]; ok {
+			if ic.EnforcementLevel != "" {
+				c.EnforcementLevel = ic.EnforcementLevel
+			}
+			c.Properties = ic.Properties
+		}
+		cfg[p.Name] = c
+	}
+	if err := a.Configure(ctx, cfg); err != nil {
+		tb.Fatalf("Configure: %v", err)
+	}
+}

@@ -1,0 +1,351 @@
+// Command benchtable turns the outputs of bench/run.sh (the `go test -bench` text of ./bench, and
+// the JSON of startbench and enginebench) into one Markdown table of results against the targets
+// of issue 5, followed by the details. A missing input gives "not run" rows, not an error.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Engine and Startup mirror the JSON written by enginebench and startbench.
+type Engine struct {
+	K               int       `json:"k"`
+	Resources       int       `json:"resources"`
+	WithoutMS       []float64 `json:"withoutMs"`
+	WithMS          []float64 `json:"withMs"`
+	WithoutMedianMS float64   `json:"withoutMedianMs"`
+	WithMedianMS    float64   `json:"withMedianMs"`
+	Ratio           float64   `json:"ratio"`
+
+	WithoutCPUMedianMS float64 `json:"withoutCpuMedianMs"`
+	WithCPUMedianMS    float64 `json:"withCpuMedianMs"`
+	CPURatio           float64 `json:"cpuRatio"`
+
+	NullMedianMS    float64 `json:"nullMedianMs"`
+	NullCPUMedianMS float64 `json:"nullCpuMedianMs"`
+	NullRatio       float64 `json:"nullRatio"`
+	NullCPURatio    float64 `json:"nullCpuRatio"`
+
+	Env map[string]string `json:"env"`
+}
+
+type Startup struct {
+	StartupMS       []float64 `json:"startupMs"`
+	StartupMedianMS float64   `json:"startupMedianMs"`
+	StartupMinMS    float64   `json:"startupMinMs"`
+	K               int       `json:"k"`
+	Resources       int       `json:"resources"`
+	VmRSSMB         float64   `json:"vmRssMB"`
+	VmHWMMB         float64   `json:"vmHwmMB"`
+	AnalyzeMS       float64   `json:"analyzeMs"`
+	AnalyzeStkMS    float64   `json:"analyzeStackMs"`
+	PackCPUMS       float64   `json:"packCpuMs"`
+}
+
+func main() {
+	analyzer := flag.String("analyzer", "bench/out/analyzer.txt", "output of go test -bench ./bench")
+	startup := flag.String("startup", "bench/out/startup.json", "output of startbench")
+	engine := flag.String("engine", "bench/out/engine.json", "output of enginebench")
+	engineSkip := flag.String("engine-skipckpt", "bench/out/engine-skipckpt.json",
+		"output of enginebench with PULUMI_SKIP_CHECKPOINTS=true")
+	flag.Parse()
+	if err := run(os.Stdout, *analyzer, *startup, *engine, *engineSkip); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+}
+
+// bench holds the median of each metric (unit -> value) of one benchmark over its -count runs.
+type bench map[string]float64
+
+// get formats the metric, or "–" when the benchmark does not report it.
+func (b bench) get(unit, format string) string {
+	v, ok := b[unit]
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf(format, v)
+}
+
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?\s+\d+\s+(.*)$`)
+
+func parseBenchmarks(path string) (map[string]bench, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	samples := map[string]map[string][]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		fields := strings.Fields(m[3])
+		if samples[m[1]] == nil {
+			samples[m[1]] = map[string][]float64{}
+		}
+		for i := 0; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			samples[m[1]][fields[i+1]] = append(samples[m[1]][fields[i+1]], v)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]bench{}
+	for name, units := range samples {
+		out[name] = bench{}
+		for u, vs := range units {
+			out[name][u] = median(vs)
+		}
+	}
+	return out, nil
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+type row struct {
+	measure, result, target string
+	value, limit            float64 // result/limit is the ratio column; limit 0: no target
+	ok                      bool
+	run                     bool
+}
+
+func (r row) String() string {
+	if !r.run {
+		return fmt.Sprintf("| %s | not run | %s | – | – |", r.measure, r.target)
+	}
+	met := "**no**"
+	if r.ok {
+		met = "yes"
+	}
+	return fmt.Sprintf("| %s | %s | %s | %.2f | %s |", r.measure, r.result, r.target, r.value/r.limit, met)
+}
+
+func run(w io.Writer, analyzerPath, startupPath, enginePath, engineSkipPath string) error {
+	benches, err := parseBenchmarks(analyzerPath)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	var st *Startup
+	if err := readJSON(startupPath, &st); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	var eng, engSkip []Engine
+	if err := readJSON(enginePath, &eng); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := readJSON(engineSkipPath, &engSkip); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+
+	var rows []row
+	for _, mode := range []string{"preview", "update"} {
+		b, ok := benches["BenchmarkAnalyzeStack/"+mode+"/N=10000"]
+		r := row{measure: "`AnalyzeStack`, 10,000 resources (" + mode + ")", target: "< 100 ms", limit: 100e6, run: ok}
+		if ok {
+			r.value = b["ns/op"]
+			r.result = fmt.Sprintf("%.1f ms", r.value/1e6)
+			r.ok = r.value < r.limit
+		}
+		rows = append(rows, r)
+	}
+	for _, mode := range []string{"preview", "update"} {
+		worst, worstN, found := 0.0, "", false
+		for name, b := range benches {
+			if n, ok := strings.CutPrefix(name, "BenchmarkAnalyze/"+mode+"/"); ok {
+				found = true
+				if v := b["ns/resource"]; v > worst {
+					worst, worstN = v, n
+				}
+			}
+		}
+		r := row{measure: "`Analyze` per resource, worst of N = 10…10,000 (" + mode + ")", target: "< 50 µs",
+			limit: 50e3, run: found, value: worst}
+		if found {
+			r.result = fmt.Sprintf("%.2f µs (%s)", worst/1e3, worstN)
+			r.ok = worst < r.limit
+		}
+		rows = append(rows, r)
+	}
+	rows = append(rows, engineRows(eng, "")...)
+	rows = append(rows, engineRows(engSkip, ", engine with PULUMI_SKIP_CHECKPOINTS=true")...)
+	r := row{}
+	r = row{measure: "start-up to first answered `GetAnalyzerInfo`", target: "< 200 ms", limit: 200, run: st != nil}
+	if st != nil {
+		r.value = st.StartupMedianMS
+		r.result = fmt.Sprintf("%.1f ms (median of %d; min %.1f)", st.StartupMedianMS, len(st.StartupMS), st.StartupMinMS)
+		r.ok = r.value < r.limit
+	}
+	rows = append(rows, r)
+	r = row{measure: "resident memory after analysing K = 100 (peak VmHWM)", target: "< 100 MB", limit: 100, run: st != nil}
+	if st != nil {
+		r.value = st.VmHWMMB
+		r.result = fmt.Sprintf("%.1f MB (VmRSS %.1f MB)", st.VmHWMMB, st.VmRSSMB)
+		r.ok = r.value < r.limit
+	}
+	rows = append(rows, r)
+
+	fmt.Fprintln(w, "| Measure | Result | Target | Result / target | Met |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Fprintln(w, r)
+	}
+
+	if len(benches) > 0 {
+		fmt.Fprintln(w, "\nAnalyzer alone (Go benchmarks, medians over -count; one op = one pass over N resources):")
+		fmt.Fprintln(w, "\n| Benchmark | N | time/op | ns/resource | vs N=100 | allocs/resource | B/resource | mandatory+advisory diags/op |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+		names := make([]string, 0, len(benches))
+		for n := range benches {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(i, j int) bool {
+			pi, ni := splitN(names[i])
+			pj, nj := splitN(names[j])
+			if pi != pj {
+				return pi < pj
+			}
+			return ni < nj
+		})
+		for _, n := range names {
+			b := benches[n]
+			prefix, size := splitN(n)
+			flat := "–"
+			if base, ok := benches[prefix+"N=100"]; ok && base["ns/resource"] > 0 {
+				flat = fmt.Sprintf("%.2f×", b["ns/resource"]/base["ns/resource"])
+			}
+			fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s |\n", strings.TrimSuffix(strings.TrimPrefix(prefix, "Benchmark"), "/"),
+				size, dur(b["ns/op"]), b.get("ns/resource", "%.0f"), flat, b.get("allocs/resource", "%.1f"),
+				b.get("B/resource", "%.0f"), b.get("diags/op", "%.0f"))
+		}
+	}
+	engineDetails(w, eng, "Engine, offline `preview` (medians; alternating runs)")
+	engineDetails(w, engSkip, "Engine with `PULUMI_SKIP_CHECKPOINTS=true` (no per-step snapshot serialization), offline `preview`")
+	if st != nil {
+		fmt.Fprintf(w, "\nPack executable driven over gRPC like the engine, K = %d (%d resources, preview values): "+
+			"`Remediate`+`Analyze` for every resource %.0f ms, `AnalyzeStack` %.0f ms (wall, both ends); "+
+			"CPU used by the pack process for the whole session %.0f ms.\n",
+			st.K, st.Resources, st.AnalyzeMS, st.AnalyzeStkMS, st.PackCPUMS)
+	}
+	return nil
+}
+
+// engineRows are the summary rows of one engine A/B at K = 100.
+func engineRows(eng []Engine, label string) []row {
+	var e *Engine
+	for i := range eng {
+		if eng[i].K == 100 {
+			e = &eng[i]
+		}
+	}
+	null := func(v float64) string {
+		if v == 0 {
+			return ""
+		}
+		return fmt.Sprintf("; a pack that checks nothing: %.3f", v)
+	}
+	wall := row{measure: "preview with pack / without, K = 100, wall time" + label, target: "≤ 1.10", limit: 1.10, run: e != nil}
+	cpu := row{measure: "preview with pack / without, K = 100, CPU time" + label, target: "≤ 1.10", limit: 1.10,
+		run: e != nil && e.CPURatio > 0}
+	if wall.run {
+		wall.value, wall.ok = e.Ratio, e.Ratio <= wall.limit
+		wall.result = fmt.Sprintf("%.3f (%.2f s / %.2f s, medians of %d%s)", e.Ratio, e.WithMedianMS/1e3,
+			e.WithoutMedianMS/1e3, len(e.WithMS), null(e.NullRatio))
+	}
+	if cpu.run {
+		cpu.value, cpu.ok = e.CPURatio, e.CPURatio <= cpu.limit
+		cpu.result = fmt.Sprintf("%.3f (%.2f s / %.2f s%s)", e.CPURatio, e.WithCPUMedianMS/1e3, e.WithoutCPUMedianMS/1e3,
+			null(e.NullCPURatio))
+	}
+	return []row{wall, cpu}
+}
+
+// engineDetails prints one engine A/B per K.
+func engineDetails(w io.Writer, eng []Engine, title string) {
+	if len(eng) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s:\n", title)
+	fmt.Fprintln(w, "\n| K | resources | wall: without | null pack | our pack | ours / without | ours / null | "+
+		"CPU: without | null pack | our pack | ours / without | ours / null | CPU added per resource (ours − without) | runs each |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	opt := func(v float64, format string) string {
+		if v == 0 {
+			return "–"
+		}
+		return fmt.Sprintf(format, v)
+	}
+	for _, e := range eng {
+		added := "–"
+		if e.Resources > 0 {
+			added = fmt.Sprintf("%.2f ms", (e.WithCPUMedianMS-e.WithoutCPUMedianMS)/float64(e.Resources))
+		}
+		fmt.Fprintf(w, "| %d | %d | %.2f s | %s | %.2f s | %.3f | %s | %.2f s | %s | %.2f s | %.3f | %s | %s | %d |\n",
+			e.K, e.Resources, e.WithoutMedianMS/1e3, opt(e.NullMedianMS/1e3, "%.2f s"), e.WithMedianMS/1e3, e.Ratio,
+			opt(ratio(e.WithMedianMS, e.NullMedianMS), "%.3f"),
+			e.WithoutCPUMedianMS/1e3, opt(e.NullCPUMedianMS/1e3, "%.2f s"), e.WithCPUMedianMS/1e3, e.CPURatio,
+			opt(ratio(e.WithCPUMedianMS, e.NullCPUMedianMS), "%.3f"), added, len(e.WithMS))
+	}
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// splitN splits "BenchmarkX/mode/N=100" into ("BenchmarkX/mode/", 100).
+func splitN(name string) (string, int) {
+	i := strings.LastIndex(name, "N=")
+	if i < 0 {
+		return name, 0
+	}
+	n, _ := strconv.Atoi(name[i+2:])
+	return name[:i], n
+}
+
+func dur(ns float64) string {
+	switch {
+	case ns >= 1e9:
+		return fmt.Sprintf("%.2f s", ns/1e9)
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	default:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

@@ -1,0 +1,318 @@
+// Command startbench measures the policy pack executable as the engine uses it:
+//
+//   - start-up: from starting the executable (with a dummy engine address, as the engine passes its
+//     own) to the first answered GetAnalyzerInfo over gRPC, which is when the engine can use it;
+//   - memory: its resident set (VmRSS, and the peak VmHWM) from /proc after it has analysed a
+//     synthetic stack of K component instances through gRPC, call by call as the engine sends it
+//     (GetPluginInfo, GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack), with the
+//     engine's own client code (plugin.NewAnalyzerWithClient).
+//
+// It builds the pack with internal/offline (go build -o .bin/railsapp-policy ./policypack) unless
+// -pack names an executable, and writes its results as JSON (-out) for bench/run.sh.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/keyless-ecs/railsapp/bench/synth"
+	"github.com/keyless-ecs/railsapp/internal/offline"
+)
+
+// Result is what startbench reports (JSON).
+type Result struct {
+	Pack string `json:"pack"`
+	// StartupMS are the start-to-first-GetAnalyzerInfo times of each run, in milliseconds.
+	StartupMS       []float64 `json:"startupMs"`
+	StartupMedianMS float64   `json:"startupMedianMs"`
+	StartupMinMS    float64   `json:"startupMinMs"`
+	// Memory after analysing the K-instance stack.
+	K            int     `json:"k"`
+	Resources    int     `json:"resources"`
+	VmRSSMB      float64 `json:"vmRssMB"`
+	VmHWMMB      float64 `json:"vmHwmMB"`
+	AnalyzeMS    float64 `json:"analyzeMs"`      // all Remediate+Analyze calls over gRPC, one after the other
+	AnalyzeStkMS float64 `json:"analyzeStackMs"` // the AnalyzeStack call over gRPC
+	Diagnostics  int     `json:"diagnostics"`
+	// PackCPUMS is the CPU time (user+sys) the pack process used for the whole session: start-up,
+	// the calls above, the gRPC server and its garbage collector.
+	PackCPUMS float64 `json:"packCpuMs"`
+}
+
+func main() {
+	runs := flag.Int("runs", 15, "start-up measurements (after one unmeasured warm-up start)")
+	k := flag.Int("k", 100, "component instances in the stack analysed before reading memory")
+	pack := flag.String("pack", "", "policy pack executable (default: build ./policypack with internal/offline)")
+	out := flag.String("out", "", "write the result as JSON to this file")
+	flag.Parse()
+	if err := run(*runs, *k, *pack, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "startbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs, k int, pack, out string) error {
+	ctx := context.Background()
+	if pack == "" {
+		root, err := offline.RepoRoot(".")
+		if err != nil {
+			return err
+		}
+		if pack, err = offline.BuildPolicyPack(ctx, root, os.Stderr); err != nil {
+			return err
+		}
+	}
+	res := Result{Pack: pack, K: k}
+	for i := 0; i <= runs; i++ {
+		d, err := startup(ctx, pack)
+		if err != nil {
+			return err
+		}
+		if i > 0 { // the first start warms the page cache
+			res.StartupMS = append(res.StartupMS, ms(d))
+		}
+	}
+	res.StartupMedianMS, res.StartupMinMS = median(res.StartupMS), minOf(res.StartupMS)
+	if err := memory(ctx, pack, &res); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "start-up: median %.1f ms, min %.1f ms over %d runs; K=%d (%d resources): VmRSS %.1f MB, VmHWM %.1f MB, Remediate+Analyze %.0f ms, AnalyzeStack %.0f ms, pack CPU %.0f ms, %d diagnostics\n",
+		res.StartupMedianMS, res.StartupMinMS, len(res.StartupMS), res.K, res.Resources, res.VmRSSMB, res.VmHWMMB,
+		res.AnalyzeMS, res.AnalyzeStkMS, res.PackCPUMS, res.Diagnostics)
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = os.Stdout.Write(append(b, '\n'))
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(out, append(b, '\n'), 0o644)
+}
+
+// proc is a running pack executable.
+type proc struct {
+	cmd  *exec.Cmd
+	conn *grpc.ClientConn
+}
+
+// start starts the pack as the engine does (its only argument an engine address; a dummy one
+// here, since nothing calls back) and dials the port it prints on stdout's first line.
+func start(ctx context.Context, pack string) (*proc, error) {
+	cmd := exec.CommandContext(ctx, pack, "127.0.0.1:1")
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", pack, err)
+	}
+	p := &proc{cmd: cmd}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		p.stop()
+		return nil, fmt.Errorf("reading the port from %s: %w", pack, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }() // later stdout lines are the engine's to relay
+	port, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || port < 1 || port > 65535 {
+		p.stop()
+		return nil, fmt.Errorf("%s printed %q as its first line, not a port", pack, strings.TrimSpace(line))
+	}
+	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", port),
+		grpc.WithTransportCredentials(insecure.NewCredentials()), rpcutil.GrpcChannelOptions())
+	if err != nil {
+		p.stop()
+		return nil, fmt.Errorf("dialling the pack: %w", err)
+	}
+	p.conn = conn
+	return p, nil
+}
+
+// stop ends the pack as the engine does: SIGINT, then a kill if it lingers.
+func (p *proc) stop() {
+	if p.conn != nil {
+		_ = p.conn.Close()
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// startup is one start-to-first-GetAnalyzerInfo measurement.
+func startup(ctx context.Context, pack string) (time.Duration, error) {
+	t0 := time.Now()
+	p, err := start(ctx, pack)
+	if err != nil {
+		return 0, err
+	}
+	defer p.stop()
+	if _, err := pulumirpc.NewAnalyzerClient(p.conn).GetAnalyzerInfo(ctx, &emptypb.Empty{}, grpc.WaitForReady(true)); err != nil {
+		return 0, fmt.Errorf("GetAnalyzerInfo: %w", err)
+	}
+	return time.Since(t0), nil
+}
+
+// memory analyses the K-instance preview stack through gRPC, then reads the pack's memory.
+func memory(ctx context.Context, pack string, res *Result) error {
+	p, err := start(ctx, pack)
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	a := plugin.NewAnalyzerWithClient("railsapp", pulumirpc.NewAnalyzerClient(p.conn))
+	if _, err := a.GetPluginInfo(ctx); err != nil {
+		return fmt.Errorf("GetPluginInfo: %w", err)
+	}
+	info, err := a.GetAnalyzerInfo(ctx)
+	if err != nil {
+		return fmt.Errorf("GetAnalyzerInfo: %w", err)
+	}
+	cfg := map[string]plugin.AnalyzerPolicyConfig{}
+	for _, pol := range info.Policies {
+		c := plugin.AnalyzerPolicyConfig{EnforcementLevel: pol.EnforcementLevel}
+		if ic, ok := info.InitialConfig[pol.Name]; ok {
+			if ic.EnforcementLevel != "" {
+				c.EnforcementLevel = ic.EnforcementLevel
+			}
+			c.Properties = ic.Properties
+		}
+		cfg[pol.Name] = c
+	}
+	if err := a.Configure(ctx, cfg); err != nil {
+		return fmt.Errorf("Configure: %w", err)
+	}
+	s := synth.Instances(res.K, synth.Preview)
+	res.Resources = len(s.Resources)
+	t0 := time.Now()
+	for _, r := range s.Inputs {
+		// The engine asks every analyzer for remediations first, then analyses.
+		if _, err := a.Remediate(ctx, r); err != nil {
+			return fmt.Errorf("Remediate(%s): %w", r.URN, err)
+		}
+		resp, err := a.Analyze(ctx, r)
+		if err != nil {
+			return fmt.Errorf("Analyze(%s): %w", r.URN, err)
+		}
+		res.Diagnostics += len(resp.Diagnostics)
+	}
+	res.AnalyzeMS = ms(time.Since(t0))
+	t0 = time.Now()
+	resp, err := a.AnalyzeStack(ctx, s.Resources)
+	if err != nil {
+		return fmt.Errorf("AnalyzeStack: %w", err)
+	}
+	res.AnalyzeStkMS = ms(time.Since(t0))
+	res.Diagnostics += len(resp.Diagnostics)
+	if res.Diagnostics == 0 {
+		return errors.New("the pack reported nothing on a stack with planted violations")
+	}
+	if res.PackCPUMS, err = procCPU(p.cmd.Process.Pid); err != nil {
+		return err
+	}
+	res.VmRSSMB, res.VmHWMMB, err = procMemory(p.cmd.Process.Pid)
+	return err
+}
+
+// procCPU reads the user+sys CPU time of pid from /proc/<pid>/stat, in milliseconds.
+func procCPU(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("reading the pack's CPU time: %w", err)
+	}
+	// The fields after the command name (which is in parentheses and may hold spaces).
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat line")
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, errors.New("malformed /proc stat line")
+	}
+	const clockTicks = 100 // USER_HZ on Linux
+	return (utime + stime) * 1000 / clockTicks, nil
+}
+
+// procMemory reads VmRSS and VmHWM (peak resident set) of pid, in MB (2^20 bytes).
+func procMemory(pid int) (rss, hwm float64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, fmt.Errorf("reading the pack's memory: %w", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || f[2] != "kB" {
+			continue
+		}
+		kb, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			continue
+		}
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			hwm = kb / 1024
+		}
+	}
+	if rss == 0 || hwm == 0 {
+		return 0, 0, errors.New("no VmRSS/VmHWM in /proc status")
+	}
+	return rss, hwm, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func minOf(xs []float64) float64 {
+	m := 0.0
+	for i, x := range xs {
+		if i == 0 || x < m {
+			m = x
+		}
+	}
+	return m
+}
