@@ -92,12 +92,19 @@ func BuildPolicyPack(ctx context.Context, root string, log io.Writer) (string, e
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", fmt.Errorf("building the policy pack: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./policypack")
+	// Build beside the target and rename over it: test packages build the pack concurrently
+	// while others run it, and a rename never disturbs a running executable.
+	tmp := fmt.Sprintf("%s.%d.tmp", out, os.Getpid())
+	defer os.Remove(tmp)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, "./policypack")
 	cmd.Dir = root
 	cmd.Stdout = log
 	cmd.Stderr = log
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building the policy pack (go build -o %s ./policypack): %w", PolicyPackExe, err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return "", fmt.Errorf("building the policy pack: %w", err)
 	}
 	return out, nil
 }
