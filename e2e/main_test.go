@@ -67,8 +67,8 @@ func (l *lockedBuffer) String() string {
 }
 
 // session opens an offline stack in a fresh temporary directory, with the policy pack unless
-// opts.PolicyPacks is already set. On failure the engine output is logged, with the given
-// secrets masked to their first four characters.
+// opts.PolicyPacks is already set. On failure (or with -v) the engine output is logged, with the
+// given secrets masked to their first four characters.
 func session(t *testing.T, opts offline.Options, secrets ...string) *offline.Session {
 	t.Helper()
 	ctx := context.Background()
@@ -83,7 +83,7 @@ func session(t *testing.T, opts offline.Options, secrets ...string) *offline.Ses
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		s.Close()
-		if t.Failed() {
+		if t.Failed() || testing.Verbose() {
 			t.Logf("engine output:\n%s", mask(progress.String(), secrets...))
 		}
 	})
