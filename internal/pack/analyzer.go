@@ -39,6 +39,7 @@ type Analyzer struct {
 	settings atomic.Pointer[settings]
 	stack    atomic.Pointer[StackConfig]
 	mem      *memory
+	docs     *docCache
 	canceled atomic.Bool
 }
 
@@ -46,7 +47,7 @@ var _ plugin.Analyzer = (*Analyzer)(nil)
 
 // NewAnalyzer returns the policy pack with every policy at its default enforcement level.
 func NewAnalyzer() *Analyzer {
-	a := &Analyzer{mem: newMemory()}
+	a := &Analyzer{mem: newMemory(), docs: newDocCache()}
 	a.settings.Store(defaultSettings())
 	return a
 }
@@ -115,8 +116,8 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
 	s := a.settings.Load()
-	rc := &resourceCtx{AnalyzerResource: r, settings: s, stack: a.stack.Load(), mem: a.mem}
-	rc.facts = extractFacts(r.URN, string(r.Type), r.Properties, nil, s.extraS3ManagedPolicyArns)
+	rc := &resourceCtx{AnalyzerResource: r, settings: s, stack: a.stack.Load(), mem: a.mem, docs: a.docs}
+	rc.facts = extractFacts(r.URN, string(r.Type), r.Properties, nil, s.extraS3ManagedPolicyArns, a.docs)
 	rc.observations = a.mem.record(r.URN, &rc.facts)
 
 	var resp plugin.AnalyzeResponse
@@ -139,7 +140,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
 	s := a.settings.Load()
-	g := buildGraph(resources, s)
+	g := buildGraph(resources, s, a.docs)
 	g.reportedInRun = a.mem.reportedRoles()
 
 	var resp plugin.AnalyzeResponse
@@ -199,6 +200,7 @@ type resourceCtx struct {
 	settings     *settings
 	stack        *StackConfig
 	mem          *memory
+	docs         *docCache
 	facts        facts
 	observations observations
 }

@@ -54,10 +54,10 @@ func analyzeBucketPrivate(rc *resourceCtx) []finding {
 			msgs = append(msgs, "An ACL grant gives access to AllUsers or AuthenticatedUsers.")
 		}
 		if isBucketType(string(rc.Type)) {
-			msgs = append(msgs, publicPolicyMsgs(rc.Properties)...)
+			msgs = append(msgs, publicPolicyMsgs(rc.docs, rc.Properties)...)
 		}
 	case typeBucketPolicy:
-		msgs = append(msgs, publicPolicyMsgs(rc.Properties)...)
+		msgs = append(msgs, publicPolicyMsgs(rc.docs, rc.Properties)...)
 	case typeOwnership:
 		if rules, _ := getObjects(rc.Properties, "rule"); len(rules) > 0 {
 			if o := getString(rules[0], "objectOwnership"); o.known() && o.s != "BucketOwnerEnforced" {
@@ -71,8 +71,8 @@ func analyzeBucketPrivate(rc *resourceCtx) []finding {
 	return []finding{{urn: rc.URN, msg: strings.Join(msgs, "\n")}}
 }
 
-func publicPolicyMsgs(props resource.PropertyMap) []string {
-	dv, ok := judgeDocValue(props, "policy")
+func publicPolicyMsgs(docs *docCache, props resource.PropertyMap) []string {
+	dv, ok := docs.judgeValue(props, "policy")
 	if !ok || dv.doc == nil {
 		return nil
 	}

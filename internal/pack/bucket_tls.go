@@ -32,7 +32,7 @@ func analyzeBucketTLS(rc *resourceCtx) []finding {
 	if string(rc.Type) != typeBucketPolicy {
 		return nil
 	}
-	dv, ok := judgeDocValue(rc.Properties, "policy")
+	dv, ok := rc.docs.judgeValue(rc.Properties, "policy")
 	switch {
 	case !ok || dv.v == undecided:
 		return nil
@@ -53,7 +53,7 @@ func stackBucketTLS(g *graph) []finding {
 		pi, ok := withPolicy[r.URN]
 		if !ok {
 			// Legacy inline policy on the bucket itself.
-			if dv, has := judgeDocValue(r.Properties, "policy"); has && dv.doc != nil && dv.doc.DeniesInsecureTransport(arn.s) {
+			if dv, has := g.docs.judgeValue(r.Properties, "policy"); has && dv.doc != nil && dv.doc.DeniesInsecureTransport(arn.s) {
 				continue
 			}
 			out = append(out, finding{urn: r.URN, msg: fmt.Sprintf("Bucket %s has no bucket policy denying requests without TLS.", r.URN.Name())})
@@ -62,7 +62,7 @@ func stackBucketTLS(g *graph) []finding {
 		if !arn.known() {
 			continue
 		}
-		dv, has := judgeDocValue(g.resources[pi].Properties, "policy")
+		dv, has := g.docs.judgeValue(g.resources[pi].Properties, "policy")
 		if has && dv.doc != nil && dv.doc.DeniesInsecureTransport("") && !dv.doc.DeniesInsecureTransport(arn.s) {
 			out = append(out, finding{urn: g.resources[pi].URN, msg: fmt.Sprintf(
 				"The TLS-only statement of the policy for bucket %s does not cover both the bucket and bucket/*.", r.URN.Name())})

@@ -63,7 +63,9 @@ type docVerdict struct {
 	doc    *iampolicy.Document
 }
 
-func judgeDocValue(props resource.PropertyMap, key resource.PropertyKey) (docVerdict, bool) {
+// judgeValue judges the policy document in props[key], a JSON string or an object; false when the
+// property is absent or empty.
+func (c *docCache) judgeValue(props resource.PropertyMap, key resource.PropertyKey) (docVerdict, bool) {
 	v, ok := props[key]
 	if !ok {
 		return docVerdict{}, false
@@ -80,7 +82,7 @@ func judgeDocValue(props resource.PropertyMap, key resource.PropertyKey) (docVer
 			// An empty document is how pulumi-aws spells "no inline policy" (inlinePolicies: [{}]).
 			return docVerdict{}, false
 		}
-		return parsedDocs.judge(text), true
+		return c.judge(text), true
 	}
 	doc, err := iampolicy.Parse(plain)
 	if err != nil {
@@ -156,9 +158,10 @@ type policyFact struct {
 }
 
 // extractFacts reads the grants and role uses a resource makes. deps is the engine's property
-// dependencies (nil in Analyze). extraS3 lists additional AWS managed policy names that grant S3.
+// dependencies (nil in Analyze). extraS3 lists additional AWS managed policy names that grant S3;
+// docs parses the policy documents.
 func extractFacts(urn resource.URN, typ string, props resource.PropertyMap,
-	deps map[resource.PropertyKey][]resource.URN, extraS3 []string,
+	deps map[resource.PropertyKey][]resource.URN, extraS3 []string, docs *docCache,
 ) facts {
 	var f facts
 	switch typ {
@@ -168,12 +171,12 @@ func extractFacts(urn resource.URN, typ string, props resource.PropertyMap,
 			self.unknown = true
 		}
 		f.role = &roleFact{key: self.key}
-		if dv, ok := judgeDocValue(props, "assumeRolePolicy"); ok {
+		if dv, ok := docs.judgeValue(props, "assumeRolePolicy"); ok {
 			f.role.trust = dv.doc
 		}
 		inline, _ := getObjects(props, "inlinePolicies")
 		for _, ip := range inline {
-			dv, ok := judgeDocValue(ip, "policy")
+			dv, ok := docs.judgeValue(ip, "policy")
 			if !ok {
 				continue
 			}
@@ -194,7 +197,7 @@ func extractFacts(urn resource.URN, typ string, props resource.PropertyMap,
 		}
 	case typeRolePolicy:
 		t := targetFrom(getString(props, "role"), deps["role"])
-		if dv, ok := judgeDocValue(props, "policy"); ok {
+		if dv, ok := docs.judgeValue(props, "policy"); ok {
 			f.grants = append(f.grants, grant{source: urn, target: t, path: "inline role policy " + typeRolePolicy, docVerdict: dv})
 		} else {
 			f.grants = append(f.grants, grant{source: urn, target: t, path: "inline role policy " + typeRolePolicy,
@@ -213,13 +216,13 @@ func extractFacts(urn resource.URN, typ string, props resource.PropertyMap,
 			f.addAttachment(urn, roleTarget{unknown: true, deps: deps["roles"]}, props, deps, extraS3)
 		}
 	case typePolicy:
-		dv, ok := judgeDocValue(props, "policy")
+		dv, ok := docs.judgeValue(props, "policy")
 		if !ok {
 			dv = docVerdict{v: malformed, detail: "the policy document is missing"}
 		}
 		f.policy = &policyFact{name: strings.ToLower(getString(props, "name").s), arn: getString(props, "arn").s, docVerdict: dv}
 	case typeBucketPolicy, typeBucketV2, typeBucket:
-		f.addBucketPolicyGrants(urn, props, deps)
+		f.addBucketPolicyGrants(urn, props, deps, docs)
 	case typeTaskDefinition:
 		f.execUses = append(f.execUses, roleUse{source: urn,
 			target: targetFrom(getString(props, "executionRoleArn"), deps["executionRoleArn"]),
@@ -294,8 +297,8 @@ func isExecPolicyARN(arn string) bool {
 
 // addBucketPolicyGrants records, for each Allow statement of a bucket policy that grants S3, the
 // IAM roles named as its principal.
-func (f *facts) addBucketPolicyGrants(urn resource.URN, props resource.PropertyMap, deps map[resource.PropertyKey][]resource.URN) {
-	dv, ok := judgeDocValue(props, "policy")
+func (f *facts) addBucketPolicyGrants(urn resource.URN, props resource.PropertyMap, deps map[resource.PropertyKey][]resource.URN, docs *docCache) {
+	dv, ok := docs.judgeValue(props, "policy")
 	if !ok {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 // (linear in the number of resources).
 type graph struct {
 	settings  *settings
+	docs      *docCache
 	resources []plugin.AnalyzerStackResource
 	facts     []facts
 	byURN     map[resource.URN]int
@@ -28,9 +29,10 @@ type graph struct {
 	reportedInRun map[string]bool
 }
 
-func buildGraph(resources []plugin.AnalyzerStackResource, s *settings) *graph {
+func buildGraph(resources []plugin.AnalyzerStackResource, s *settings, docs *docCache) *graph {
 	g := &graph{
 		settings:     s,
+		docs:         docs,
 		resources:    resources,
 		facts:        make([]facts, len(resources)),
 		byURN:        make(map[resource.URN]int, len(resources)),
@@ -48,7 +50,7 @@ func buildGraph(resources []plugin.AnalyzerStackResource, s *settings) *graph {
 		typ := string(r.Type)
 		g.byURN[r.URN] = i
 		g.byType[typ] = append(g.byType[typ], i)
-		g.facts[i] = extractFacts(r.URN, typ, r.Properties, r.PropertyDependencies, s.extraS3ManagedPolicyArns)
+		g.facts[i] = extractFacts(r.URN, typ, r.Properties, r.PropertyDependencies, s.extraS3ManagedPolicyArns, docs)
 		switch {
 		case typ == typeRole:
 			if n := getString(r.Properties, "name"); n.known() && n.s != "" {

@@ -53,7 +53,7 @@ func analyzeS3LeastPrivilege(rc *resourceCtx) []finding {
 	}
 	var msgs []string
 	for _, d := range docs {
-		dv, ok := judgeDocValue(d.props, "policy")
+		dv, ok := rc.docs.judgeValue(d.props, "policy")
 		if !ok || dv.doc == nil {
 			continue // unknown at preview or malformed: the execution-role check handles malformed documents
 		}
