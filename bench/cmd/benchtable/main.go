@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/keyless-ecs/railsapp/bench/stats"
 )
 
 // Engine and Startup mirror the JSON written by enginebench and startbench.
@@ -111,7 +113,7 @@ func parseBenchmarks(path string) (map[string]bench, error) {
 	for name, units := range samples {
 		out[name] = bench{}
 		for u, vs := range units {
-			out[name][u] = median(vs)
+			out[name][u] = stats.Median(vs)
 		}
 	}
 	return out, nil
@@ -336,16 +338,4 @@ func dur(ns float64) string {
 	default:
 		return fmt.Sprintf("%.1f µs", ns/1e3)
 	}
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -10,13 +10,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/keyless-ecs/railsapp/bench/stats"
 	"github.com/keyless-ecs/railsapp/components"
 	"github.com/keyless-ecs/railsapp/internal/fakeaws"
 	"github.com/keyless-ecs/railsapp/internal/offline"
@@ -129,18 +128,7 @@ func run(ks string, runs int, dir, out, profile string, env map[string]string, n
 		}
 		cases = append(cases, c)
 	}
-	b, err := json.MarshalIndent(cases, "", "  ")
-	if err != nil {
-		return err
-	}
-	if out == "" {
-		_, err = os.Stdout.Write(append(b, '\n'))
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(out, append(b, '\n'), 0o644)
+	return stats.WriteJSON(out, cases)
 }
 
 // program registers k ActiveStorage components with distinct environments (so distinct role,
@@ -204,7 +192,7 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 		self1, kids1 := cpuTime()
 		cpu := self1 - self0 + kids1 - kids0
 		fmt.Fprintf(os.Stderr, "  K=%d %s pack: wall %.0f ms, CPU %.0f ms (this process %.0f ms, CLI and pack %.0f ms)\n",
-			k, a.name, ms(d), ms(cpu), ms(self1-self0), ms(kids1-kids0))
+			k, a.name, stats.MS(d), stats.MS(cpu), stats.MS(self1-self0), stats.MS(kids1-kids0))
 		if err != nil {
 			return d, cpu, rep, fmt.Errorf("preview (%s pack): %w", a.name, err)
 		}
@@ -228,7 +216,7 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 			if err != nil {
 				return c, err
 			}
-			a.wall, a.cpu = append(a.wall, ms(d)), append(a.cpu, ms(cpu))
+			a.wall, a.cpu = append(a.wall, stats.MS(d)), append(a.cpu, stats.MS(cpu))
 			if a.name == "with" {
 				c.PolicyResults = len(rep.Policy)
 			}
@@ -237,12 +225,12 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 	}
 	c.WithoutMS, c.WithoutCPUMS = arms[0].wall, arms[0].cpu
 	c.WithMS, c.WithCPUMS = arms[1].wall, arms[1].cpu
-	c.WithoutMedianMS, c.WithMedianMS = median(c.WithoutMS), median(c.WithMS)
-	c.WithoutCPUMedianMS, c.WithCPUMedianMS = median(c.WithoutCPUMS), median(c.WithCPUMS)
+	c.WithoutMedianMS, c.WithMedianMS = stats.Median(c.WithoutMS), stats.Median(c.WithMS)
+	c.WithoutCPUMedianMS, c.WithCPUMedianMS = stats.Median(c.WithoutCPUMS), stats.Median(c.WithCPUMS)
 	c.Ratio, c.CPURatio = ratio(c.WithMedianMS, c.WithoutMedianMS), ratio(c.WithCPUMedianMS, c.WithoutCPUMedianMS)
 	if len(arms) == 3 {
 		c.NullMS, c.NullCPUMS = arms[2].wall, arms[2].cpu
-		c.NullMedianMS, c.NullCPUMedianMS = median(c.NullMS), median(c.NullCPUMS)
+		c.NullMedianMS, c.NullCPUMedianMS = stats.Median(c.NullMS), stats.Median(c.NullCPUMS)
 		c.NullRatio, c.NullCPURatio = ratio(c.NullMedianMS, c.WithoutMedianMS), ratio(c.NullCPUMedianMS, c.WithoutCPUMedianMS)
 	}
 	return c, nil
@@ -301,18 +289,4 @@ func cpuTime() (self, children time.Duration) {
 		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return get(syscall.RUSAGE_SELF), get(syscall.RUSAGE_CHILDREN)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

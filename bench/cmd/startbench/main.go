@@ -14,15 +14,12 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +32,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/keyless-ecs/railsapp/bench/stats"
 	"github.com/keyless-ecs/railsapp/bench/synth"
 	"github.com/keyless-ecs/railsapp/internal/offline"
 )
@@ -89,28 +87,17 @@ func run(runs, k int, pack, out string) error {
 			return err
 		}
 		if i > 0 { // the first start warms the page cache
-			res.StartupMS = append(res.StartupMS, ms(d))
+			res.StartupMS = append(res.StartupMS, stats.MS(d))
 		}
 	}
-	res.StartupMedianMS, res.StartupMinMS = median(res.StartupMS), minOf(res.StartupMS)
+	res.StartupMedianMS, res.StartupMinMS = stats.Median(res.StartupMS), minOf(res.StartupMS)
 	if err := memory(ctx, pack, &res); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "start-up: median %.1f ms, min %.1f ms over %d runs; K=%d (%d resources): VmRSS %.1f MB, VmHWM %.1f MB, Remediate+Analyze %.0f ms, AnalyzeStack %.0f ms, pack CPU %.0f ms, %d diagnostics\n",
 		res.StartupMedianMS, res.StartupMinMS, len(res.StartupMS), res.K, res.Resources, res.VmRSSMB, res.VmHWMMB,
 		res.AnalyzeMS, res.AnalyzeStkMS, res.PackCPUMS, res.Diagnostics)
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	if out == "" {
-		_, err = os.Stdout.Write(append(b, '\n'))
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(out, append(b, '\n'), 0o644)
+	return stats.WriteJSON(out, res)
 }
 
 // proc is a running pack executable.
@@ -226,13 +213,13 @@ func memory(ctx context.Context, pack string, res *Result) error {
 		}
 		res.Diagnostics += len(resp.Diagnostics)
 	}
-	res.AnalyzeMS = ms(time.Since(t0))
+	res.AnalyzeMS = stats.MS(time.Since(t0))
 	t0 = time.Now()
 	resp, err := a.AnalyzeStack(ctx, s.Resources)
 	if err != nil {
 		return fmt.Errorf("AnalyzeStack: %w", err)
 	}
-	res.AnalyzeStkMS = ms(time.Since(t0))
+	res.AnalyzeStkMS = stats.MS(time.Since(t0))
 	res.Diagnostics += len(resp.Diagnostics)
 	if res.Diagnostics == 0 {
 		return errors.New("the pack reported nothing on a stack with planted violations")
@@ -291,20 +278,6 @@ func procMemory(pid int) (rss, hwm float64, err error) {
 		return 0, 0, errors.New("no VmRSS/VmHWM in /proc status")
 	}
 	return rss, hwm, nil
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func minOf(xs []float64) float64 {
