@@ -107,23 +107,7 @@ func configured(tb testing.TB) plugin.Analyzer {
 // with the pack's initial config.
 func configure(tb testing.TB, a plugin.Analyzer) {
 	tb.Helper()
-	ctx := context.Background()
-	info, err := a.GetAnalyzerInfo(ctx)
-	if err != nil {
-		tb.Fatalf("GetAnalyzerInfo: %v", err)
-	}
-	cfg := make(map[string]plugin.AnalyzerPolicyConfig, len(info.Policies))
-	for _, p := range info.Policies {
-		c := plugin.AnalyzerPolicyConfig{EnforcementLevel: p.EnforcementLevel}
-		if ic, ok := info.InitialConfig[p.Name]; ok {
-			if ic.EnforcementLevel != "" {
-				c.EnforcementLevel = ic.EnforcementLevel
-			}
-			c.Properties = ic.Properties
-		}
-		cfg[p.Name] = c
-	}
-	if err := a.Configure(ctx, cfg); err != nil {
-		tb.Fatalf("Configure: %v", err)
+	if err := synth.Configure(context.Background(), a); err != nil {
+		tb.Fatal(err)
 	}
 }

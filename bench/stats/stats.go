@@ -1,5 +1,5 @@
-// Package stats holds the few helpers the measurement commands in bench/cmd share: medians,
-// milliseconds and writing a result file.
+// Package stats holds what the measurement commands in bench/cmd share: the result types they
+// write and benchtable reads, medians, milliseconds and writing a result file.
 package stats
 
 import (

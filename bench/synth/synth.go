@@ -11,6 +11,7 @@
 package synth
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -456,4 +457,28 @@ func fakeSecret(i int) string {
 		x = x/64 ^ uint64(j+3)*0x94D049BB133111EB
 	}
 	return string(b)
+}
+
+// Configure configures a as the engine does when no policy config is given: every policy at its
+// declared enforcement level, with the pack's initial config (GetAnalyzerInfo, then Configure).
+func Configure(ctx context.Context, a plugin.Analyzer) error {
+	info, err := a.GetAnalyzerInfo(ctx)
+	if err != nil {
+		return fmt.Errorf("GetAnalyzerInfo: %w", err)
+	}
+	cfg := make(map[string]plugin.AnalyzerPolicyConfig, len(info.Policies))
+	for _, p := range info.Policies {
+		c := plugin.AnalyzerPolicyConfig{EnforcementLevel: p.EnforcementLevel}
+		if ic, ok := info.InitialConfig[p.Name]; ok {
+			if ic.EnforcementLevel != "" {
+				c.EnforcementLevel = ic.EnforcementLevel
+			}
+			c.Properties = ic.Properties
+		}
+		cfg[p.Name] = c
+	}
+	if err := a.Configure(ctx, cfg); err != nil {
+		return fmt.Errorf("Configure: %w", err)
+	}
+	return nil
 }

@@ -1,7 +1,5 @@
 package awscreds
 
-import "strings"
-
 // chainDivertingEnvNames are variables that make the AWS SDKs take credentials from somewhere
 // other than the ECS task role (a profile, a web identity, another container endpoint) even when
 // no key is set. They are not keys themselves, so they warrant a warning rather than a block.
@@ -23,11 +21,5 @@ func ChainDivertingEnvNames() []string { return append([]string(nil), chainDiver
 
 // IsChainDivertingEnvName reports whether name (case-insensitively) diverts the credential chain.
 func IsChainDivertingEnvName(name string) bool {
-	n := strings.ToUpper(strings.TrimSpace(name))
-	for _, c := range chainDivertingEnvNames {
-		if n == c {
-			return true
-		}
-	}
-	return false
+	return isEnvNameIn(chainDivertingEnvNames, name)
 }

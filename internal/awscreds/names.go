@@ -27,8 +27,13 @@ func CredentialEnvNames() []string { return append([]string(nil), credentialEnvN
 // (compared case-insensitively: environment names on Linux are case-sensitive, but a
 // lower-case variant in a task definition is a mistake worth the same refusal).
 func IsCredentialEnvName(name string) bool {
+	return isEnvNameIn(credentialEnvNames, name)
+}
+
+// isEnvNameIn reports whether name, trimmed and upper-cased, is in the list.
+func isEnvNameIn(list []string, name string) bool {
 	n := strings.ToUpper(strings.TrimSpace(name))
-	for _, c := range credentialEnvNames {
+	for _, c := range list {
 		if n == c {
 			return true
 		}

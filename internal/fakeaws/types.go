@@ -131,10 +131,7 @@ var kinds = map[string]kind{
 			return checkIAMName(props, "name", maxRoleNameLength)
 		},
 		validate: validateRole,
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
+		id:       idFrom("name"),
 		outputs: func(p *Provider, id string, props resource.PropertyMap) resource.PropertyMap {
 			path, _ := stringProp(props, "path")
 			return resource.PropertyMap{
@@ -218,11 +215,8 @@ var kinds = map[string]kind{
 		label: "IAM Policy Attachment", service: "IAM", createOp: "AttachRolePolicy",
 		required: []string{"name", "policyArn"},
 		forceNew: []string{"name", "policyArn"},
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
-		outputs: func(*Provider, string, resource.PropertyMap) resource.PropertyMap { return nil },
+		id:       idFrom("name"),
+		outputs:  func(*Provider, string, resource.PropertyMap) resource.PropertyMap { return nil },
 	},
 	"aws:iam/user:User": {
 		label: "IAM User", service: "IAM", createOp: "CreateUser",
@@ -232,10 +226,7 @@ var kinds = map[string]kind{
 		check: func(props resource.PropertyMap) []plugin.CheckFailure {
 			return checkIAMName(props, "name", maxRoleNameLength)
 		},
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
+		id: idFrom("name"),
 		outputs: func(p *Provider, id string, props resource.PropertyMap) resource.PropertyMap {
 			path, _ := stringProp(props, "path")
 			return resource.PropertyMap{
@@ -269,10 +260,7 @@ var kinds = map[string]kind{
 		defaults: map[string]resource.PropertyValue{"retentionInDays": resource.NewNumberProperty(0), "logGroupClass": str("STANDARD")},
 		forceNew: []string{"name", "namePrefix", "logGroupClass"},
 		check:    checkLogGroup,
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
+		id:       idFrom("name"),
 		outputs: func(p *Provider, id string, _ resource.PropertyMap) resource.PropertyMap {
 			return resource.PropertyMap{"arn": str(p.arn("logs", p.currentRegion(), p.account, "log-group:"+id))}
 		},
@@ -284,10 +272,7 @@ var kinds = map[string]kind{
 		allForceNew: true,
 		check:       checkTaskDefinition,
 		validate:    validateTaskDefinition,
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "family")
-			return s
-		},
+		id:          idFrom("family"),
 		outputs: func(p *Provider, family string, _ resource.PropertyMap) resource.PropertyMap {
 			rev := p.nextRevision(family)
 			base := p.arn("ecs", p.currentRegion(), p.account, "task-definition/"+family)
@@ -304,10 +289,7 @@ var kinds = map[string]kind{
 		nameProp: "name", maxName: maxSSMParameterNameLen,
 		required: []string{"type"},
 		forceNew: []string{"name"},
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
+		id:       idFrom("name"),
 		outputs: func(p *Provider, id string, _ resource.PropertyMap) resource.PropertyMap {
 			return resource.PropertyMap{
 				"arn":     str(p.arn("ssm", p.currentRegion(), p.account, "parameter/"+strings.TrimPrefix(id, "/"))),
@@ -321,10 +303,7 @@ var kinds = map[string]kind{
 		nameProp: "name", maxName: 64,
 		required: []string{"role"},
 		forceNew: []string{"name"},
-		id: func(_ *Provider, props resource.PropertyMap) string {
-			s, _ := stringProp(props, "name")
-			return s
-		},
+		id:       idFrom("name"),
 		outputs: func(p *Provider, id string, _ resource.PropertyMap) resource.PropertyMap {
 			arn := p.arn("lambda", p.currentRegion(), p.account, "function:"+id)
 			return resource.PropertyMap{
@@ -517,4 +496,13 @@ func validateRolePolicy(p *Provider, _ string, props resource.PropertyMap) strin
 		return fmt.Sprintf("LimitExceeded: Maximum policy size of %d bytes exceeded for role %s", maxRoleInlinePolicies, role)
 	}
 	return ""
+}
+
+// idFrom makes a resource's ID its (possibly auto-generated) input prop, as AWS does for IAM
+// names, log group names and task definition families.
+func idFrom(prop string) func(*Provider, resource.PropertyMap) string {
+	return func(_ *Provider, props resource.PropertyMap) string {
+		s, _ := stringProp(props, prop)
+		return s
+	}
 }

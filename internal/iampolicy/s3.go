@@ -5,22 +5,28 @@ import (
 	"strings"
 )
 
-// S3Grant describes one Allow statement that grants some S3 action.
-type S3Grant struct {
+// StatementNote points at one statement of a document and says, in a few words, why it matters
+// (e.g. `Action "s3:Get*"`).
+type StatementNote struct {
 	// Index is the statement's 1-based position in the document.
 	Index int
 	Sid   string
-	// Why says, in a few words, which element grants S3 (e.g. `Action "s3:Get*"`).
-	Why string
+	Why   string
 }
 
-// String renders the grant for messages.
-func (g S3Grant) String() string {
-	if g.Sid != "" {
-		return fmt.Sprintf("statement %d (%q): %s", g.Index, g.Sid, g.Why)
+// String renders the note for messages.
+func (n StatementNote) String() string {
+	if n.Sid != "" {
+		return fmt.Sprintf("statement %d (%q): %s", n.Index, n.Sid, n.Why)
 	}
-	return fmt.Sprintf("statement %d: %s", g.Index, g.Why)
+	return fmt.Sprintf("statement %d: %s", n.Index, n.Why)
 }
+
+// S3Grant is an Allow statement that grants some S3 action; Why names the element that does.
+type S3Grant = StatementNote
+
+// Broad is a statement that grants S3 more widely than least privilege allows; Why says how.
+type Broad = StatementNote
 
 // S3Grants returns the Allow statements that grant at least one S3 action on a resource that can
 // be an S3 resource. Deny statements grant nothing and are skipped; conditions only narrow an
@@ -96,20 +102,6 @@ func (s Statement) resourceMayBeS3() bool {
 	}
 }
 
-// Broad describes a statement that grants S3 more widely than least privilege allows.
-type Broad struct {
-	Index  int
-	Sid    string
-	Reason string
-}
-
-func (b Broad) String() string {
-	if b.Sid != "" {
-		return fmt.Sprintf("statement %d (%q): %s", b.Index, b.Sid, b.Reason)
-	}
-	return fmt.Sprintf("statement %d: %s", b.Index, b.Reason)
-}
-
 // BroadS3Statements returns the Allow statements that grant S3 broadly: every S3 action (`s3:*`,
 // `*`, `*:*` …), an Allow with NotAction, or S3 actions on every resource (`*`, `arn:aws:s3:::*`,
 // NotResource). Object-key wildcards inside one bucket (`arn:aws:s3:::bucket/*`) are scoped and
@@ -141,7 +133,7 @@ func (d *Document) BroadS3Statements(allowedOnStar []string) []Broad {
 			}
 		}
 		if len(reasons) > 0 {
-			out = append(out, Broad{Index: i + 1, Sid: s.Sid, Reason: strings.Join(reasons, "; ")})
+			out = append(out, Broad{Index: i + 1, Sid: s.Sid, Why: strings.Join(reasons, "; ")})
 		}
 	}
 	return out

@@ -68,6 +68,30 @@ func getString(props resource.PropertyMap, key resource.PropertyKey) str {
 // getStrings reads props[key] as a list of strings (a single string counts as a one-element list).
 // Unknown elements are reported through the second result; known ones are still returned.
 func getStrings(props resource.PropertyMap, key resource.PropertyKey) ([]string, bool) {
+	return getList(props, key, func(v resource.PropertyValue) (string, bool) {
+		if !v.IsString() {
+			return "", false
+		}
+		return v.StringValue(), true
+	})
+}
+
+// getObjects reads props[key] as a list of objects (a single object counts as one), like getStrings.
+func getObjects(props resource.PropertyMap, key resource.PropertyKey) ([]resource.PropertyMap, bool) {
+	return getList(props, key, func(v resource.PropertyValue) (resource.PropertyMap, bool) {
+		if !v.IsObject() {
+			return nil, false
+		}
+		return v.ObjectValue(), true
+	})
+}
+
+// getList reads props[key] as a list of the elements elem accepts, a single accepted value
+// counting as a one-element list; elements of other kinds are skipped. The second result says
+// whether the value or any element is unknown.
+func getList[T any](props resource.PropertyMap, key resource.PropertyKey,
+	elem func(resource.PropertyValue) (T, bool),
+) ([]T, bool) {
 	v, ok := props[key]
 	if !ok {
 		return nil, false
@@ -76,25 +100,25 @@ func getStrings(props resource.PropertyMap, key resource.PropertyKey) ([]string,
 	if !isKnown {
 		return nil, true
 	}
-	switch {
-	case u.IsString():
-		return []string{u.StringValue()}, false
-	case u.IsArray():
-		var out []string
-		anyUnknown := false
-		for _, e := range u.ArrayValue() {
-			ev, ek, _ := unwrap(e)
-			if !ek {
-				anyUnknown = true
-				continue
-			}
-			if ev.IsString() {
-				out = append(out, ev.StringValue())
-			}
-		}
-		return out, anyUnknown
+	if one, ok := elem(u); ok {
+		return []T{one}, false
 	}
-	return nil, false
+	if !u.IsArray() {
+		return nil, false
+	}
+	var out []T
+	anyUnknown := false
+	for _, e := range u.ArrayValue() {
+		ev, ek, _ := unwrap(e)
+		if !ek {
+			anyUnknown = true
+			continue
+		}
+		if x, ok := elem(ev); ok {
+			out = append(out, x)
+		}
+	}
+	return out, anyUnknown
 }
 
 // getBool reads props[key] as a bool.
@@ -111,37 +135,6 @@ func getBool(props resource.PropertyMap, key resource.PropertyKey) (bool, valueS
 		return false, missing
 	}
 	return u.BoolValue(), known
-}
-
-// getObjects reads props[key] as a list of objects (a single object counts as one).
-func getObjects(props resource.PropertyMap, key resource.PropertyKey) ([]resource.PropertyMap, bool) {
-	v, ok := props[key]
-	if !ok {
-		return nil, false
-	}
-	u, isKnown, _ := unwrap(v)
-	if !isKnown {
-		return nil, true
-	}
-	switch {
-	case u.IsObject():
-		return []resource.PropertyMap{u.ObjectValue()}, false
-	case u.IsArray():
-		var out []resource.PropertyMap
-		anyUnknown := false
-		for _, e := range u.ArrayValue() {
-			ev, ek, _ := unwrap(e)
-			if !ek {
-				anyUnknown = true
-				continue
-			}
-			if ev.IsObject() {
-				out = append(out, ev.ObjectValue())
-			}
-		}
-		return out, anyUnknown
-	}
-	return nil, false
 }
 
 // toPlain converts a property value to plain Go values (map[string]any, []any, string, float64,

@@ -19,41 +19,6 @@ import (
 	"github.com/keyless-ecs/railsapp/bench/stats"
 )
 
-// Engine and Startup mirror the JSON written by enginebench and startbench.
-type Engine struct {
-	K               int       `json:"k"`
-	Resources       int       `json:"resources"`
-	WithoutMS       []float64 `json:"withoutMs"`
-	WithMS          []float64 `json:"withMs"`
-	WithoutMedianMS float64   `json:"withoutMedianMs"`
-	WithMedianMS    float64   `json:"withMedianMs"`
-	Ratio           float64   `json:"ratio"`
-
-	WithoutCPUMedianMS float64 `json:"withoutCpuMedianMs"`
-	WithCPUMedianMS    float64 `json:"withCpuMedianMs"`
-	CPURatio           float64 `json:"cpuRatio"`
-
-	NullMedianMS    float64 `json:"nullMedianMs"`
-	NullCPUMedianMS float64 `json:"nullCpuMedianMs"`
-	NullRatio       float64 `json:"nullRatio"`
-	NullCPURatio    float64 `json:"nullCpuRatio"`
-
-	Env map[string]string `json:"env"`
-}
-
-type Startup struct {
-	StartupMS       []float64 `json:"startupMs"`
-	StartupMedianMS float64   `json:"startupMedianMs"`
-	StartupMinMS    float64   `json:"startupMinMs"`
-	K               int       `json:"k"`
-	Resources       int       `json:"resources"`
-	VmRSSMB         float64   `json:"vmRssMB"`
-	VmHWMMB         float64   `json:"vmHwmMB"`
-	AnalyzeMS       float64   `json:"analyzeMs"`
-	AnalyzeStkMS    float64   `json:"analyzeStackMs"`
-	PackCPUMS       float64   `json:"packCpuMs"`
-}
-
 func main() {
 	analyzer := flag.String("analyzer", "bench/out/analyzer.txt", "output of go test -bench ./bench")
 	startup := flag.String("startup", "bench/out/startup.json", "output of startbench")
@@ -150,11 +115,11 @@ func run(w io.Writer, analyzerPath, startupPath, enginePath, engineSkipPath stri
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	var st *Startup
+	var st *stats.Startup
 	if err := readJSON(startupPath, &st); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	var eng, engSkip []Engine
+	var eng, engSkip []stats.EngineCase
 	if err := readJSON(enginePath, &eng); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -255,8 +220,8 @@ func run(w io.Writer, analyzerPath, startupPath, enginePath, engineSkipPath stri
 }
 
 // engineRows are the summary rows of one engine A/B at K = 100.
-func engineRows(eng []Engine, label string) []row {
-	var e *Engine
+func engineRows(eng []stats.EngineCase, label string) []row {
+	var e *stats.EngineCase
 	for i := range eng {
 		if eng[i].K == 100 {
 			e = &eng[i]
@@ -285,7 +250,7 @@ func engineRows(eng []Engine, label string) []row {
 }
 
 // engineDetails prints one engine A/B per K.
-func engineDetails(w io.Writer, eng []Engine, title string) {
+func engineDetails(w io.Writer, eng []stats.EngineCase, title string) {
 	if len(eng) == 0 {
 		return
 	}

@@ -29,37 +29,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/offline"
 )
 
-// Case is the result for one K.
-type Case struct {
-	K int `json:"k"`
-	// Env is the extra CLI environment of the run (-engine-env), if any.
-	Env map[string]string `json:"env,omitempty"`
-	// Resources is the number of resources the preview plans to create.
-	Resources       int       `json:"resources"`
-	WithoutMS       []float64 `json:"withoutMs"`
-	WithMS          []float64 `json:"withMs"`
-	WithoutMedianMS float64   `json:"withoutMedianMs"`
-	WithMedianMS    float64   `json:"withMedianMs"`
-	Ratio           float64   `json:"ratio"`
-	// CPU time (user+sys) of each preview: this process (inline program, stand-in provider,
-	// Automation API) plus its waited-for descendants (the CLI and the pack it starts). Much less
-	// sensitive than wall time to other load on a shared machine.
-	WithoutCPUMS       []float64 `json:"withoutCpuMs"`
-	WithCPUMS          []float64 `json:"withCpuMs"`
-	WithoutCPUMedianMS float64   `json:"withoutCpuMedianMs"`
-	WithCPUMedianMS    float64   `json:"withCpuMedianMs"`
-	CPURatio           float64   `json:"cpuRatio"`
-	// The same for the null pack (-null-pack), which checks nothing: what any pack costs.
-	NullMS          []float64 `json:"nullMs,omitempty"`
-	NullCPUMS       []float64 `json:"nullCpuMs,omitempty"`
-	NullMedianMS    float64   `json:"nullMedianMs,omitempty"`
-	NullCPUMedianMS float64   `json:"nullCpuMedianMs,omitempty"`
-	NullRatio       float64   `json:"nullRatio,omitempty"`    // null / without, wall
-	NullCPURatio    float64   `json:"nullCpuRatio,omitempty"` // null / without, CPU
-	// PolicyResults is the number of (advisory) policy results in the last preview with the pack.
-	PolicyResults int `json:"policyResults"`
-}
-
 func main() {
 	ks := flag.String("k", "1,10,100", "comma-separated numbers of component instances")
 	runs := flag.Int("runs", 5, "measured previews of each kind (with, without) per K")
@@ -110,7 +79,7 @@ func run(ks string, runs int, dir, out, profile string, env map[string]string, n
 	}
 	defer func() { _ = provider.Close() }()
 
-	var cases []Case
+	var cases []stats.EngineCase
 	for _, f := range strings.Split(ks, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || k < 1 {
@@ -151,8 +120,8 @@ func program(k int) pulumi.RunFunc {
 
 func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, provider *fakeaws.Server,
 	env map[string]string, nullPack string,
-) (Case, error) {
-	c := Case{K: k, Env: env}
+) (stats.EngineCase, error) {
+	c := stats.EngineCase{K: k, Env: env}
 	open := func(name string, packs []string) (*offline.Session, error) {
 		d := filepath.Join(dir, name)
 		if err := os.RemoveAll(d); err != nil {

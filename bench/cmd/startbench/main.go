@@ -37,26 +37,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/offline"
 )
 
-// Result is what startbench reports (JSON).
-type Result struct {
-	Pack string `json:"pack"`
-	// StartupMS are the start-to-first-GetAnalyzerInfo times of each run, in milliseconds.
-	StartupMS       []float64 `json:"startupMs"`
-	StartupMedianMS float64   `json:"startupMedianMs"`
-	StartupMinMS    float64   `json:"startupMinMs"`
-	// Memory after analysing the K-instance stack.
-	K            int     `json:"k"`
-	Resources    int     `json:"resources"`
-	VmRSSMB      float64 `json:"vmRssMB"`
-	VmHWMMB      float64 `json:"vmHwmMB"`
-	AnalyzeMS    float64 `json:"analyzeMs"`      // all Remediate+Analyze calls over gRPC, one after the other
-	AnalyzeStkMS float64 `json:"analyzeStackMs"` // the AnalyzeStack call over gRPC
-	Diagnostics  int     `json:"diagnostics"`
-	// PackCPUMS is the CPU time (user+sys) the pack process used for the whole session: start-up,
-	// the calls above, the gRPC server and its garbage collector.
-	PackCPUMS float64 `json:"packCpuMs"`
-}
-
 func main() {
 	runs := flag.Int("runs", 15, "start-up measurements (after one unmeasured warm-up start)")
 	k := flag.Int("k", 100, "component instances in the stack analysed before reading memory")
@@ -80,7 +60,7 @@ func run(runs, k int, pack, out string) error {
 			return err
 		}
 	}
-	res := Result{Pack: pack, K: k}
+	res := stats.Startup{Pack: pack, K: k}
 	for i := 0; i <= runs; i++ {
 		d, err := startup(ctx, pack)
 		if err != nil {
@@ -171,7 +151,7 @@ func startup(ctx context.Context, pack string) (time.Duration, error) {
 }
 
 // memory analyses the K-instance preview stack through gRPC, then reads the pack's memory.
-func memory(ctx context.Context, pack string, res *Result) error {
+func memory(ctx context.Context, pack string, res *stats.Startup) error {
 	p, err := start(ctx, pack)
 	if err != nil {
 		return err
@@ -181,23 +161,8 @@ func memory(ctx context.Context, pack string, res *Result) error {
 	if _, err := a.GetPluginInfo(ctx); err != nil {
 		return fmt.Errorf("GetPluginInfo: %w", err)
 	}
-	info, err := a.GetAnalyzerInfo(ctx)
-	if err != nil {
-		return fmt.Errorf("GetAnalyzerInfo: %w", err)
-	}
-	cfg := map[string]plugin.AnalyzerPolicyConfig{}
-	for _, pol := range info.Policies {
-		c := plugin.AnalyzerPolicyConfig{EnforcementLevel: pol.EnforcementLevel}
-		if ic, ok := info.InitialConfig[pol.Name]; ok {
-			if ic.EnforcementLevel != "" {
-				c.EnforcementLevel = ic.EnforcementLevel
-			}
-			c.Properties = ic.Properties
-		}
-		cfg[pol.Name] = c
-	}
-	if err := a.Configure(ctx, cfg); err != nil {
-		return fmt.Errorf("Configure: %w", err)
+	if err := synth.Configure(ctx, a); err != nil {
+		return err
 	}
 	s := synth.Instances(res.K, synth.Preview)
 	res.Resources = len(s.Resources)
