@@ -1,5 +1,5 @@
 # Everything a newcomer or CI runs. The pinned Pulumi CLI and the policy pack executable are built
-# by the project itself into the ignored .bin/ folder (see scripts/pulumi.sh, internal/offline).
+# by the project itself into the ignored .bin/ folder (see scripts/pulumi.sh, harness/offline).
 SHELL := /bin/bash
 export PULUMI_SKIP_UPDATE_CHECK := 1
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
@@ -10,7 +10,7 @@ STACK ?= dev
 
 # The main job, offline: preview then update the dev stack with the policy pack enforced.
 demo:
-	go run ./cmd/offline up $(STACK)
+	go run ./harness/cmd/offline up $(STACK)
 
 # The test command (README, .ci/run): formatting, vet, every test (unit, policy, end-to-end through
 # the real engine), the race detector on the concurrent analyzer, and the benchmarks compiled and run once.

@@ -3,6 +3,7 @@ module github.com/keyless-ecs/railsapp
 go 1.26.6
 
 require (
+	github.com/aws/aws-sdk-go-v2 v1.43.0
 	github.com/blang/semver v3.5.1+incompatible
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1

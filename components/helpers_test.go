@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
-	"github.com/keyless-ecs/railsapp/components/awsmock"
+	"github.com/keyless-ecs/railsapp/harness/awsmock"
 )
 
 const (

@@ -20,7 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/require"
 
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
 // env is what TestMain prepared: the repository root and the tools.

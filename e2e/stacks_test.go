@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyless-ecs/railsapp/internal/app"
-	"github.com/keyless-ecs/railsapp/internal/fakeaws"
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/fakeaws"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
 // programUnderTest is THE program, as main.go and the offline runner run it.

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
 const (

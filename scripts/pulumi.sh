@@ -2,7 +2,7 @@
 # Prints the path of a Pulumi CLI at least as new as the pinned one (tools/go.mod), building it
 # into .bin/pulumi when none is usable. Idempotent; only the path goes to stdout, everything else
 # to stderr. This is the one place that decides which CLI the offline runner, the end-to-end
-# tests and the benchmarks use (internal/offline runs this script).
+# tests and the benchmarks use (harness/offline runs this script).
 #
 #   scripts/pulumi.sh            # print the path, building .bin/pulumi if needed
 #   PULUMI_OFFLINE_CLI=/path/to/pulumi scripts/pulumi.sh   # force a given CLI (still version-checked)

@@ -19,7 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/keyless-ecs/railsapp/components"
-	"github.com/keyless-ecs/railsapp/components/awsmock"
+	"github.com/keyless-ecs/railsapp/harness/awsmock"
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
 )
 

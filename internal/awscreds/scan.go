@@ -244,3 +244,33 @@ func entropy(s string) float64 {
 	}
 	return h
 }
+
+// RedactAll returns s with every credential-shaped value that Scan finds replaced by its redacted
+// form, so that any text (a message, a property path, a name) can be shown safely. Every
+// diagnostic and report is passed through it once, where it is built.
+func RedactAll(s string) string {
+	found := Scan(s)
+	if len(found) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, f := range found {
+		n := keyIDLen
+		if f.Kind == SecretAccessKey {
+			n = secretLen
+		}
+		if f.Offset < last {
+			continue
+		}
+		b.WriteString(s[last:f.Offset])
+		if f.Kind == SecretAccessKey {
+			b.WriteString("[secret access key redacted]")
+		} else {
+			b.WriteString(f.Redacted)
+		}
+		last = f.Offset + n
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}

@@ -123,3 +123,18 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactAll(t *testing.T) {
+	id, sec := fakeKeyID("AKIA"), fakeSecret()
+	in := "role " + id + " with aws_secret_access_key=" + sec + " done"
+	out := RedactAll(in)
+	if strings.Contains(out, id) || strings.Contains(out, sec) || strings.Contains(out, sec[:8]) {
+		t.Fatal("RedactAll leaves a credential in its output")
+	}
+	if !strings.HasPrefix(out, "role AKIA…") || !strings.HasSuffix(out, " done") {
+		t.Errorf("RedactAll changed the text around the credentials: %q", out)
+	}
+	if RedactAll("nothing here") != "nothing here" {
+		t.Error("RedactAll changed text without credentials")
+	}
+}

@@ -17,12 +17,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
-const (
-	// PackName is the policy pack's name as the engine reports it.
-	PackName = "keyless-ecs-s3"
-	// Version is the pack's version (semver).
-	Version = "0.1.0"
-)
+// PackName is the policy pack's name as the engine reports it.
+const PackName = "keyless-ecs-s3"
+
+// Version is the pack's version (semver). Release builds stamp it with
+// -ldflags "-X github.com/keyless-ecs/railsapp/internal/pack.Version=<version>".
+var Version = "0.1.0"
 
 // StackConfig is what the engine tells the analyzer about the stack in ConfigureStack. It is not
 // sent by `pulumi policy analyze` or `policy publish`, so nothing may depend on it being set.
@@ -69,7 +69,10 @@ func (a *Analyzer) Cancel(context.Context) error {
 
 // GetPluginInfo returns the pack's version (NewAnalyzerServer panics on a nil version).
 func (a *Analyzer) GetPluginInfo(context.Context) (plugin.PluginInfo, error) {
-	v := semver.MustParse(Version)
+	v, err := semver.ParseTolerant(Version)
+	if err != nil {
+		return plugin.PluginInfo{}, fmt.Errorf("policy pack version %q is not semver: %w", Version, err)
+	}
 	return plugin.PluginInfo{Version: &v}, nil
 }
 

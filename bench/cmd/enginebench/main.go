@@ -1,5 +1,5 @@
 // Command enginebench measures what the policy pack adds to a real `pulumi preview`: offline
-// previews (internal/offline: the pinned CLI, the Automation API with an inline program, the
+// previews (harness/offline: the pinned CLI, the Automation API with an inline program, the
 // stand-in aws provider) of a stack with K ActiveStorage components, without the pack and with it
 // (and, with -null-pack, with a pack that checks nothing, to separate the engine's cost of running
 // any pack from our policies' cost). After one unmeasured warm-up preview of each arm, every run
@@ -25,8 +25,8 @@ import (
 
 	"github.com/keyless-ecs/railsapp/bench/stats"
 	"github.com/keyless-ecs/railsapp/components"
-	"github.com/keyless-ecs/railsapp/internal/fakeaws"
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/fakeaws"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
 func main() {

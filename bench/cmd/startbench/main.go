@@ -7,7 +7,7 @@
 //     (GetPluginInfo, GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack), with the
 //     engine's own client code (plugin.NewAnalyzerWithClient).
 //
-// It builds the pack with internal/offline (go build -o .bin/railsapp-policy ./policypack) unless
+// It builds the pack with harness/offline (go build -o .bin/railsapp-policy ./policypack) unless
 // -pack names an executable, and writes its results as JSON (-out) for bench/run.sh.
 package main
 
@@ -34,13 +34,13 @@ import (
 
 	"github.com/keyless-ecs/railsapp/bench/stats"
 	"github.com/keyless-ecs/railsapp/bench/synth"
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
 func main() {
 	runs := flag.Int("runs", 15, "start-up measurements (after one unmeasured warm-up start)")
 	k := flag.Int("k", 100, "component instances in the stack analysed before reading memory")
-	pack := flag.String("pack", "", "policy pack executable (default: build ./policypack with internal/offline)")
+	pack := flag.String("pack", "", "policy pack executable (default: build ./policypack with harness/offline)")
 	out := flag.String("out", "", "write the result as JSON to this file")
 	flag.Parse()
 	if err := run(*runs, *k, *pack, *out); err != nil {

@@ -2,8 +2,8 @@
 // machine with no cloud access: the pinned Pulumi CLI (scripts/pulumi.sh), the Automation API
 // with the program inline (no Go language host needed), a local file backend and PULUMI_HOME in
 // a directory of the caller's choosing, the offline stand-in for the aws provider
-// (internal/fakeaws, attached through PULUMI_DEBUG_PROVIDERS) and the policy pack built as an
-// executable. cmd/offline, the end-to-end tests (e2e/) and the benchmarks use it.
+// (harness/fakeaws, attached through PULUMI_DEBUG_PROVIDERS) and the policy pack built as an
+// executable. harness/cmd/offline, the end-to-end tests (e2e/) and the benchmarks use it.
 //
 // Typical use:
 //

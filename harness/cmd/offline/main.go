@@ -1,8 +1,8 @@
 // Command offline runs the program through the real Pulumi engine without AWS: the pinned CLI,
 // a file backend under .offline/, the offline stand-in for the aws provider and the policy pack
-// executable (see internal/offline).
+// executable (see harness/offline).
 //
-//	go run ./cmd/offline [flags] <preview|up|destroy|analyze> <stack>
+//	go run ./harness/cmd/offline [flags] <preview|up|destroy|analyze> <stack>
 //
 // preview and up enforce the policy pack (up previews first and stops on a mandatory
 // violation, as `pulumi up` does); analyze runs `pulumi policy analyze` on the exported state.
@@ -20,10 +20,10 @@ import (
 	"strings"
 
 	"github.com/keyless-ecs/railsapp/internal/app"
-	"github.com/keyless-ecs/railsapp/internal/offline"
+	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
-const usage = `usage: go run ./cmd/offline [flags] <preview|up|destroy|analyze> <stack>
+const usage = `usage: go run ./harness/cmd/offline [flags] <preview|up|destroy|analyze> <stack>
 
 Runs the program offline through the real Pulumi engine, with a stand-in for the aws provider
 and the policy pack enforced. State lives under .offline/ (delete it to start over).

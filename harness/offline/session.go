@@ -15,7 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/keyless-ecs/railsapp/internal/fakeaws"
+	"github.com/keyless-ecs/railsapp/harness/fakeaws"
 )
 
 // DefaultProject is the project name every stack of this repository uses.

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestUpDev is the README's first command (`go run ./cmd/offline up dev`) in a temporary
+// TestUpDev is the README's first command (`go run ./harness/cmd/offline up dev`) in a temporary
 // directory: it previews, updates with the policy pack, and prints policy results and outputs.
 func TestUpDev(t *testing.T) {
 	if testing.Short() {

@@ -52,5 +52,5 @@ func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.I
 		}}, nil
 	}
 	return plugin.InvokeResponse{}, fmt.Errorf("invoke %s is not simulated by the offline aws stand-in "+
-		"(internal/fakeaws)", req.Tok)
+		"(harness/fakeaws)", req.Tok)
 }

@@ -1,5 +1,5 @@
 // Package fakeaws is an offline stand-in for the Pulumi `aws` resource provider (pulumi-aws
-// v6.83.4). It exists only so that the offline runner (cmd/offline) and the end-to-end tests (e2e/)
+// v6.83.4). It exists only so that the offline runner (harness/cmd/offline) and the end-to-end tests (e2e/)
 // can drive the real Pulumi engine on a machine with no cloud access and no provider plugin; it is
 // never used by a real deployment (`pulumi up` against AWS uses the real provider).
 //
