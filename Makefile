@@ -1,36 +1,60 @@
-# Everything a newcomer or CI runs. The pinned Pulumi CLI and the policy pack executable are built
-# by the project itself into the ignored .bin/ folder (see scripts/pulumi.sh, harness/offline).
+# Everything a newcomer or CI runs; `make help` lists the targets. The pinned Pulumi CLI, its Go
+# language host, the policy pack and the offline stand-in are built by the project itself into the
+# ignored .bin/ folder by scripts/build.sh, in parallel and with progress (VERBOSE=1 shows the
+# builds' own output). Each target has a one-line `## ` description, which `make help` prints.
 SHELL := /bin/bash
 export PULUMI_SKIP_UPDATE_CHECK := 1
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 STACK ?= dev
+# The end-to-end tests wait for builds and engine runs however long a busy machine takes: no
+# `go test` timeout (CI's job timeout is the only clock).
+GO_TEST := go test -count=1 -timeout 0
 
-.PHONY: demo test lint unit e2e bench pulumi policypack clean
+.PHONY: help demo test lint unit e2e tools pulumi language-host policypack bench clean
 
-# The main job, offline: preview then update the dev stack with the policy pack enforced.
-demo:
-	go run ./harness/cmd/offline up $(STACK)
+help: ## list the targets
+	@awk 'BEGIN { FS = ":" } \
+		/^## / { pending = substr($$0, 4); next } \
+		/^[A-Za-z0-9_.-]+:/ && $$1 != ".PHONY" { \
+			text = ""; if (match($$0, / ## /)) text = substr($$0, RSTART + 4); else text = pending; \
+			if (text != "") printf "  %-14s %s\n", $$1, text } \
+		{ pending = "" }' $(MAKEFILE_LIST)
+	@echo "  (STACK=prod for demo; VERBOSE=1 shows the builds' output)"
 
-# The test command (README, .ci/run): formatting, vet, every test (unit, policy, end-to-end through
-# the real engine), the race detector on the concurrent analyzer, and the benchmarks compiled and run once.
-test: lint
-	go test -count=1 ./...
-	go test -count=1 -race ./internal/pack/... ./internal/iampolicy/... ./internal/awscreds/...
-	go test -count=1 -run '^$$' -bench . -benchtime=1x ./bench/...
+demo: ## offline: build what is missing (with progress), then preview and deploy the dev stack with the policy pack
+	@scripts/build.sh pulumi policy-pack offline
+	@.bin/offline up $(STACK)
 
-lint:
+test: lint tools ## everything CI runs: lint, unit and end-to-end tests, the race detector, the benchmarks once
+	$(GO_TEST) ./...
+	$(GO_TEST) -race ./internal/pack/... ./internal/iampolicy/... ./internal/awscreds/... ./harness/offline/...
+	$(GO_TEST) -run '^$$' -bench . -benchtime=1x ./bench/...
+
+lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-pulumi:
-	scripts/pulumi.sh
+unit: ## unit tests: every package but e2e, without the engine (go test -short)
+	go test -count=1 -short $$(go list ./... | grep -v '/e2e$$')
 
-policypack:
-	go build -o .bin/railsapp-policy ./policypack
+e2e: tools ## end-to-end tests through the real Pulumi engine: e2e/ and the offline runner's
+	$(GO_TEST) ./e2e/... ./harness/cmd/offline/...
 
-bench:
+tools: ## build the Pulumi CLI, its Go language host, the policy pack and the stand-in, in parallel
+	@scripts/build.sh pulumi language-host policy-pack fakeaws
+
+pulumi: ## locate or build the pinned Pulumi CLI (.bin/pulumi; a pulumi >= the pinned version on PATH is used instead)
+	@scripts/pulumi.sh
+
+language-host: ## locate, link or build the Go language host next to the CLI (.bin/pulumi-language-go)
+	@scripts/pulumi.sh language-host
+
+policypack: ## build the policy pack executable .bin/keyless-policy
+	@scripts/build.sh policy-pack
+
+bench: ## the policy pack's benchmarks (bench/run.sh; BENCH_QUICK=1 for a short run)
 	bench/run.sh
 
-clean:
+clean: ## delete .bin/, .offline/ and bench/out/
 	rm -rf .bin .offline bench/out

@@ -14,7 +14,7 @@
 # that checks nothing (bench/cmd/nullpack), to show what any pack costs.
 #
 # The Pulumi CLI is located or built by scripts/pulumi.sh and the policy pack executable by
-# harness/offline (go build -o .bin/railsapp-policy ./policypack), as for every offline run.
+# harness/offline (scripts/build.sh policy-pack: .bin/keyless-policy), as for every offline run.
 # Numbers are only comparable on a quiet machine: the script prints the load average before and
 # after, so a noisy run shows.
 set -euo pipefail

@@ -7,7 +7,7 @@
 //     (GetPluginInfo, GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack), with the
 //     engine's own client code (plugin.NewAnalyzerWithClient).
 //
-// It builds the pack with harness/offline (go build -o .bin/railsapp-policy ./policypack) unless
+// It builds the pack with harness/offline (scripts/build.sh policy-pack: .bin/keyless-policy) unless
 // -pack names an executable, and writes its results as JSON (-out) for bench/run.sh.
 package main
 
