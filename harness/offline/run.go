@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -29,15 +27,16 @@ var ErrPreviewFailed = errors.New("preview failed; the update was not attempted"
 
 // PolicyResult is one policy violation reported by the engine.
 type PolicyResult struct {
-	Pack     string
-	Policy   string
-	Level    string // "mandatory", "advisory", "remediate", …
-	Severity string
-	URN      string // empty for stack-level results
-	Message  string
+	Pack     string `json:"pack"`
+	Policy   string `json:"policy"`
+	Level    string `json:"level"` // "mandatory", "advisory", "remediate", …
+	Severity string `json:"severity,omitempty"`
+	URN      string `json:"urn,omitempty"` // empty for stack-level results
+	Message  string `json:"message"`
 	// Exceptions are the IDs of the policy exceptions that matched (the violation then does
-	// not fail the operation).
-	Exceptions []string
+	// not fail the operation); ExceptionReasons[i] is the reason given for Exceptions[i].
+	Exceptions       []string `json:"exceptions,omitempty"`
+	ExceptionReasons []string `json:"exceptionReasons,omitempty"`
 }
 
 // Blocking reports whether the violation fails the operation.
@@ -47,9 +46,17 @@ func (r PolicyResult) Blocking() bool {
 
 // Report is what one operation produced.
 type Report struct {
-	Op      string
-	Policy  []PolicyResult
-	Changes map[string]int
+	Op string
+	// PolicyPacks are the policy packs the operation was given.
+	PolicyPacks []string
+	// PolicyRan is set when a policy pack checked something: a resource, the stack, or (for
+	// analyze) the exported state. Without it, "no violations" would mean nothing.
+	PolicyRan bool
+	// Analyzed is the number of resources the policy packs checked one by one (0 for analyze,
+	// which the engine does not report per resource).
+	Analyzed int
+	Policy   []PolicyResult
+	Changes  map[string]int
 	// Diagnostics are the engine's error diagnostics (resource errors, program errors).
 	Diagnostics []string
 	Outputs     auto.OutputMap
@@ -78,35 +85,107 @@ func (r *Report) HasPolicy(policy, level string) bool {
 	return false
 }
 
-// collector gathers the events of one operation.
-type collector struct {
-	ch   chan events.EngineEvent
-	done chan struct{}
-	mu   sync.Mutex
-	rep  *Report
+// ReadEvents reads an engine event log (`pulumi … --event-log FILE`, or `pulumi policy analyze
+// --json` output: one JSON event per line) into a report of operation op.
+func ReadEvents(r io.Reader, op string) (*Report, error) {
+	c := &collector{rep: &Report{Op: op}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var ev apitype.EngineEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return c.rep, fmt.Errorf("reading the engine's events: %w", err)
+		}
+		c.add(ev)
+	}
+	if err := sc.Err(); err != nil {
+		return c.rep, fmt.Errorf("reading the engine's events: %w", err)
+	}
+	return c.rep, nil
 }
 
-func newCollector(op string) *collector {
-	c := &collector{ch: make(chan events.EngineEvent), done: make(chan struct{}), rep: &Report{Op: op}}
-	go func() {
-		defer close(c.done)
-		for ev := range c.ch {
-			c.add(ev.EngineEvent)
-		}
-	}()
+// collector gathers the events of one operation. Its goroutine owns the report until wait
+// returns.
+type collector struct {
+	ch       chan events.EngineEvent
+	returned chan struct{}
+	done     chan struct{}
+	rep      *Report
+	analyzed map[string]bool
+}
+
+func newCollector(op string, packs []string) *collector {
+	c := &collector{
+		ch:       make(chan events.EngineEvent),
+		returned: make(chan struct{}),
+		done:     make(chan struct{}),
+		rep:      &Report{Op: op, PolicyPacks: packs},
+	}
+	go c.run()
 	return c
 }
 
+func (c *collector) run() {
+	defer close(c.done)
+	for {
+		select {
+		case ev, ok := <-c.ch:
+			if !ok {
+				return
+			}
+			c.receive(ev)
+		case <-c.returned:
+			// Every event has been delivered by now (see wait): take what is left, which is at
+			// most the close of the stream.
+			for {
+				select {
+				case ev, ok := <-c.ch:
+					if !ok {
+						return
+					}
+					c.receive(ev)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (c *collector) receive(ev events.EngineEvent) {
+	if ev.Error != nil {
+		c.rep.Diagnostics = append(c.rep.Diagnostics, "reading the engine's events: "+ev.Error.Error())
+		return
+	}
+	c.add(ev.EngineEvent)
+}
+
 func (c *collector) add(ev apitype.EngineEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if p := ev.PolicyEvent; p != nil {
+		c.rep.PolicyRan = true
 		r := PolicyResult{Pack: p.PolicyPackName, Policy: p.PolicyName, Level: p.EnforcementLevel,
 			Severity: p.Severity, URN: p.ResourceURN, Message: strings.TrimSpace(p.Message)}
 		for _, e := range p.Exceptions {
 			r.Exceptions = append(r.Exceptions, e.ID)
+			r.ExceptionReasons = append(r.ExceptionReasons, strings.TrimSpace(e.Reason))
 		}
 		c.rep.Policy = append(c.rep.Policy, r)
+	}
+	if s := ev.PolicyAnalyzeSummaryEvent; s != nil {
+		c.rep.PolicyRan = true
+		if c.analyzed == nil {
+			c.analyzed = map[string]bool{}
+		}
+		if !c.analyzed[s.ResourceURN] {
+			c.analyzed[s.ResourceURN] = true
+			c.rep.Analyzed++
+		}
+	}
+	if ev.PolicyAnalyzeStackSummaryEvent != nil {
+		c.rep.PolicyRan = true
 	}
 	if d := ev.DiagnosticEvent; d != nil && d.Severity == "error" {
 		c.rep.Diagnostics = append(c.rep.Diagnostics, strings.TrimSpace(d.Message))
@@ -119,23 +198,20 @@ func (c *collector) add(ev apitype.EngineEvent) {
 	}
 }
 
-// wait returns the report once the event stream has ended. The Automation API closes the
-// stream when the CLI finishes; if the CLI failed before streaming, it never opens, hence the
-// timeout.
+// wait returns the report once the Automation API call the collector was given to has returned.
+// That call returns only after its event server has stopped gracefully, which waits for the
+// stream's handler: by then every event has been delivered and the channel closed, or the CLI
+// never opened the stream (it failed before its engine started) and nothing will ever come. So
+// this waits for the stream, never for a clock.
 func (c *collector) wait() *Report {
-	select {
-	case <-c.done:
-	case <-time.After(5 * time.Second):
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rep := *c.rep
-	return &rep
+	close(c.returned)
+	<-c.done
+	return c.rep
 }
 
 // Preview runs `pulumi preview` with the session's policy packs.
 func (s *Session) Preview(ctx context.Context, extra ...optpreview.Option) (*Report, error) {
-	c := newCollector("preview")
+	c := newCollector("preview", s.opts.PolicyPacks)
 	opts := []optpreview.Option{
 		optpreview.EventStreams(c.ch),
 		optpreview.ProgressStreams(s.opts.Progress),
@@ -170,7 +246,7 @@ func (s *Session) Up(ctx context.Context) (*Report, error) {
 // UpOnly runs the Automation API's Up alone, which skips the preview (`pulumi up --yes
 // --skip-preview`): only the analyzer's per-resource checks can then stop the update.
 func (s *Session) UpOnly(ctx context.Context, extra ...optup.Option) (*Report, error) {
-	c := newCollector("update")
+	c := newCollector("update", s.opts.PolicyPacks)
 	opts := []optup.Option{
 		optup.EventStreams(c.ch),
 		optup.ProgressStreams(s.opts.Progress),
@@ -193,7 +269,7 @@ func (s *Session) UpOnly(ctx context.Context, extra ...optup.Option) (*Report, e
 
 // Destroy deletes the stack's resources (protected resources make it fail, as they should).
 func (s *Session) Destroy(ctx context.Context) (*Report, error) {
-	c := newCollector("destroy")
+	c := newCollector("destroy", nil)
 	_, err := s.Stack.Destroy(ctx,
 		optdestroy.EventStreams(c.ch),
 		optdestroy.ProgressStreams(s.opts.Progress),
@@ -258,6 +334,8 @@ func (s *Session) Analyze(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The exported state holds every resource's inputs; do not leave it behind.
+	defer os.Remove(state)
 	args := []string{"policy", "analyze", "--json", "--file", state}
 	for _, p := range s.opts.PolicyPacks {
 		args = append(args, "--policy-pack", p)
@@ -273,48 +351,59 @@ func (s *Session) Analyze(ctx context.Context) (*Report, error) {
 	_, stderr, code, runErr := s.cmd.Run(ctx, filepath.Join(s.opts.Dir, "work"), nil,
 		[]io.Writer{&stdout}, []io.Writer{s.opts.Progress}, env, args...)
 
-	c := &collector{rep: &Report{Op: "analyze"}}
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var ev apitype.EngineEvent
-		if json.Unmarshal(sc.Bytes(), &ev) == nil {
-			c.add(ev)
-		}
-	}
-	rep := c.rep
+	rep, readErr := ReadEvents(&stdout, "analyze")
+	rep.PolicyPacks = s.opts.PolicyPacks
+	// The command reports violations only: it ran the packs if it succeeded or reported any.
+	rep.PolicyRan = rep.PolicyRan || runErr == nil
 	if runErr != nil {
 		return rep, fmt.Errorf("pulumi policy analyze on stack %s (exit %d): %w: %s", s.opts.Stack, code, runErr,
 			strings.TrimSpace(stderr))
 	}
+	if readErr != nil {
+		return rep, fmt.Errorf("pulumi policy analyze on stack %s: %w", s.opts.Stack, readErr)
+	}
 	return rep, nil
 }
 
-// PrintReport writes the policy results (and outputs, if any) of rep in a readable form.
+// PrintReport writes the policy results of rep in a readable form: each violation with its
+// message and, when an exception excuses it, the exception's reason. It says "no violations" only
+// when a policy pack ran and found none, and "policy pack not run" otherwise. Outputs are not
+// printed (see PrintOutputs).
 func PrintReport(w io.Writer, rep *Report) {
 	if rep == nil {
 		return
 	}
 	fmt.Fprintf(w, "\n== Policy results (%s) ==\n", rep.Op)
-	if len(rep.Policy) == 0 {
+	switch {
+	case !rep.PolicyRan && len(rep.PolicyPacks) == 0:
+		fmt.Fprintln(w, "  policy pack not run: none given")
+	case !rep.PolicyRan:
+		fmt.Fprintln(w, "  policy pack not run: the operation failed before the pack checked anything (the error says why)")
+	case len(rep.Policy) == 0 && rep.Analyzed > 0:
+		fmt.Fprintf(w, "  no violations (%d resources checked)\n", rep.Analyzed)
+	case len(rep.Policy) == 0:
 		fmt.Fprintln(w, "  no violations")
 	}
 	for _, p := range rep.Policy {
 		where := "stack"
 		if p.URN != "" {
-			where = shortURN(p.URN)
+			where = ShortURN(p.URN)
 		}
 		level := p.Level
 		if len(p.Exceptions) > 0 {
-			level += ", excepted by " + strings.Join(p.Exceptions, ",")
+			level += ", excepted"
 		}
 		fmt.Fprintf(w, "  [%s] %s/%s on %s\n", level, p.Pack, p.Policy, where)
 		for _, line := range strings.Split(p.Message, "\n") {
 			fmt.Fprintf(w, "      %s\n", line)
 		}
-	}
-	if len(rep.Outputs) > 0 {
-		PrintOutputs(w, rep.Outputs)
+		for i, id := range p.Exceptions {
+			reason := "(no reason given)"
+			if i < len(p.ExceptionReasons) && p.ExceptionReasons[i] != "" {
+				reason = p.ExceptionReasons[i]
+			}
+			fmt.Fprintf(w, "      excepted by %s: %s\n", id, reason)
+		}
 	}
 }
 
@@ -349,8 +438,8 @@ func PrintOutputs(w io.Writer, outs auto.OutputMap) {
 	}
 }
 
-// shortURN renders a URN as "name (type)".
-func shortURN(urn string) string {
+// ShortURN renders a URN as "name (type)".
+func ShortURN(urn string) string {
 	parts := strings.Split(urn, "::")
 	if len(parts) < 4 {
 		return urn

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
@@ -29,6 +30,7 @@ const Passphrase = "offline-only-not-a-secret"
 type Options struct {
 	// Dir holds everything the run writes: the file backend (state/), PULUMI_HOME (home/), the
 	// workspace (work/) and the CLI link (cli/). The runner uses <repo>/.offline, tests a temp dir.
+	// BackendEnv(Dir) is how the CLI reaches its stacks from anywhere.
 	Dir string
 	// CLI is the Pulumi CLI to run (see EnsureCLI).
 	CLI string
@@ -70,6 +72,8 @@ type Session struct {
 	env   map[string]string
 	cmd   auto.PulumiCommand
 	ownP  bool
+	// stackCopy is the workspace's copy of the stack's config file, removed by Close.
+	stackCopy string
 }
 
 // Open prepares the backend, PULUMI_HOME and workspace under opts.Dir, starts the stand-in
@@ -112,6 +116,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	}()
 
 	s.env = Env(stateDir, homeDir, s.opts.Provider)
+	s.stackCopy = filepath.Join(workDir, "Pulumi."+opts.Stack+".yaml")
 	for k, v := range opts.Env {
 		s.env[k] = v
 	}
@@ -150,21 +155,53 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	return s, nil
 }
 
-// Env is the environment every offline CLI run gets: the file backend, a private PULUMI_HOME,
-// the stand-in provider attached instead of a plugin, and nothing that reaches the network.
+// Env is the environment every offline CLI run of a Session gets: the file backend, a private
+// PULUMI_HOME, the stand-in provider attached instead of a plugin, and nothing that reaches the
+// network.
 func Env(stateDir, homeDir string, provider *fakeaws.Server) map[string]string {
+	env := cliEnv(stateDir, homeDir)
+	env["PULUMI_DEBUG_PROVIDERS"] = provider.EnvVar()
+	// A pulumi-resource-aws on PATH must not shadow the attached stand-in.
+	env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
+	return env
+}
+
+// BackendEnv is what the CLI needs to reach the stacks of the offline directory dir (a session's
+// Options.Dir) from any folder: the file backend, the private PULUMI_HOME and the passphrase.
+// `offline env` prints it as export lines.
+func BackendEnv(dir string) map[string]string {
+	return backendEnv(filepath.Join(dir, "state"), filepath.Join(dir, "home"))
+}
+
+func backendEnv(stateDir, homeDir string) map[string]string {
 	return map[string]string{
 		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(stateDir),
 		"PULUMI_HOME":              homeDir,
 		"PULUMI_CONFIG_PASSPHRASE": Passphrase,
-		"PULUMI_DEBUG_PROVIDERS":   provider.EnvVar(),
-		// Never download a plugin (there is no network; fail fast instead).
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		// A pulumi-resource-aws on PATH must not shadow the stand-in.
-		"PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
-		"PULUMI_SKIP_UPDATE_CHECK":      "1",
-		"PULUMI_SKIP_CONFIRMATIONS":     "true",
 	}
+}
+
+// CLIEnv is the environment for running the CLI itself on a program (`pulumi preview`, `pulumi
+// up` from a Pulumi.yaml) against the offline directory dir: BackendEnv(dir), nothing that
+// reaches the network, and pathDirs ahead of the caller's PATH, for the folders of the stand-in
+// provider plugin (see BuildProviderPlugin) and of the language host: the CLI finds plugins on
+// PATH as it finds an installed pulumi-aws.
+func CLIEnv(dir string, pathDirs ...string) map[string]string {
+	env := cliEnv(filepath.Join(dir, "state"), filepath.Join(dir, "home"))
+	env["PATH"] = strings.Join(append(pathDirs, os.Getenv("PATH")), string(os.PathListSeparator))
+	return env
+}
+
+func cliEnv(stateDir, homeDir string) map[string]string {
+	env := backendEnv(stateDir, homeDir)
+	// Never download a plugin (there is no network; fail fast instead).
+	env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
+	env["PULUMI_SKIP_UPDATE_CHECK"] = "1"
+	env["PULUMI_SKIP_CONFIRMATIONS"] = "true"
+	// The workspace's copy of the stack config is deleted after each session (it may hold
+	// whatever the real file holds); the next run takes the passphrase salt from the state.
+	env["PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"] = "true"
+	return env
 }
 
 // projectSettings loads opts.ProjectFile (the real Pulumi.yaml) or returns minimal settings.
@@ -185,16 +222,15 @@ func projectSettings(opts Options) (*workspace.Project, error) {
 	return p, nil
 }
 
-// writeStackSettings copies the stack's config file into the workspace, byte for byte, adding
-// back the encryption salt the offline backend created in the previous copy (if the real file has
-// none), so that secrets in the offline state stay readable.
+// writeStackSettings copies the stack's config file into the workspace, byte for byte, after
+// checking that Pulumi can read it. The copy has no passphrase salt unless the real file has one:
+// the CLI then takes the stack's secrets manager from its state (cliEnv).
 func writeStackSettings(project *workspace.Project, workDir, stack, src string) error {
 	if src == "" {
 		return nil
 	}
 	sink := diag.DefaultSink(io.Discard, io.Discard, diag.FormatOptions{Color: colors.Never})
-	ps, err := workspace.LoadProjectStack(sink, project, src)
-	if err != nil {
+	if _, err := workspace.LoadProjectStack(sink, project, src); err != nil {
 		return fmt.Errorf("loading %s: %w", src, err)
 	}
 	raw, err := os.ReadFile(src)
@@ -202,23 +238,22 @@ func writeStackSettings(project *workspace.Project, workDir, stack, src string) 
 		return fmt.Errorf("reading %s: %w", src, err)
 	}
 	dst := filepath.Join(workDir, "Pulumi."+stack+".yaml")
-	if old, err := workspace.LoadProjectStack(sink, project, dst); err == nil && ps.EncryptionSalt == "" && old.EncryptionSalt != "" {
-		if len(raw) > 0 && raw[len(raw)-1] != '\n' {
-			raw = append(raw, '\n')
-		}
-		raw = append(raw, []byte("encryptionsalt: "+old.EncryptionSalt+"\n")...)
-	}
-	if err := os.WriteFile(dst, raw, 0o644); err != nil {
+	if err := os.WriteFile(dst, raw, 0o600); err != nil {
 		return fmt.Errorf("writing the workspace copy of %s: %w", src, err)
 	}
 	return nil
 }
 
-// Close stops the provider if Open started it.
+// Close stops the provider if Open started it, and deletes the workspace's copy of the stack's
+// config: it holds whatever the real file (or Options.Config) held, fake keys included, and the
+// next Open copies the real file again.
 func (s *Session) Close() {
 	if s.ownP && s.opts.Provider != nil {
 		_ = s.opts.Provider.Close()
 		s.opts.Provider = nil
+	}
+	if s.stackCopy != "" {
+		_ = os.Remove(s.stackCopy)
 	}
 }
 
