@@ -1,7 +1,8 @@
-// Package e2e drives the real Pulumi engine offline (pinned CLI, Automation API with inline
-// programs, file backends, the stand-in aws provider, the policy pack executable): the product's
-// main job per stack, programs that break the rules, bad config, and the pack's packaging.
-// Every test uses its own temporary backend and PULUMI_HOME.
+// Package e2e drives the real Pulumi engine offline: the pinned CLI, file backends, the stand-in
+// aws provider and the policy pack. Most tests run programs inline through the Automation API
+// (the product's main job per stack, programs that break the rules, bad config); cli_test.go runs
+// the program as teams do, with `pulumi preview`/`pulumi up` from Pulumi.yaml through the Go
+// language host, when one is available. Every test uses its own temporary backend and PULUMI_HOME.
 package e2e
 
 import (
@@ -15,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/require"
@@ -31,18 +31,20 @@ type env struct {
 
 var shared env
 
+// TestMain prepares the tools once for every test of the package: the Pulumi CLI (located, or
+// built on first use) and the policy pack, side by side. It waits for the builds however long they
+// take on a busy machine; other test packages that need the CLI at the same time wait for the same
+// build (scripts/pulumi.sh builds under a lock). `go test`'s own -timeout still applies: `make e2e`
+// turns it off.
 func TestMain(m *testing.M) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	root, err := offline.RepoRoot(".")
 	if err == nil {
 		shared.root = root
-		// Builds the pinned CLI on first use (about four minutes cold) and the policy pack.
-		shared.tools, err = offline.EnsureTools(ctx, root, os.Stderr)
+		shared.tools, err = offline.EnsureTools(context.Background(), root, os.Stderr)
 	}
-	cancel()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: cannot prepare the Pulumi CLI and the policy pack: %v\n"+
-			"(run scripts/pulumi.sh and `go build -o .bin/railsapp-policy ./policypack` to see why)\n", err)
+			"(scripts/build.sh pulumi policy-pack shows why; VERBOSE=1 shows the builds' output)\n", err)
 		os.Exit(1)
 	}
 	os.Exit(m.Run())

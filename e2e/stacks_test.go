@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/keyless-ecs/railsapp/internal/app"
 	"github.com/keyless-ecs/railsapp/harness/fakeaws"
 	"github.com/keyless-ecs/railsapp/harness/offline"
+	"github.com/keyless-ecs/railsapp/internal/app"
 )
 
 // programUnderTest is THE program, as main.go and the offline runner run it.
