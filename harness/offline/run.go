@@ -137,20 +137,19 @@ func (c *collector) run() {
 				return
 			}
 			c.receive(ev)
+			continue
 		case <-c.returned:
-			// Every event has been delivered by now (see wait): take what is left, which is at
-			// most the close of the stream.
-			for {
-				select {
-				case ev, ok := <-c.ch:
-					if !ok {
-						return
-					}
-					c.receive(ev)
-				default:
-					return
-				}
+		}
+		// The operation has returned, so every event has been delivered (see wait): what is left
+		// is at most the close of the stream, and nothing when the stream never opened.
+		select {
+		case ev, ok := <-c.ch:
+			if !ok {
+				return
 			}
+			c.receive(ev)
+		default:
+			return
 		}
 	}
 }
