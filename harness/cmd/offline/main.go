@@ -74,12 +74,13 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "\nerror: %v\n", err)
+		// The last line says why.
 		var u usageError
 		if errors.As(err, &u) {
-			fmt.Fprintln(os.Stderr, "(go run ./harness/cmd/offline help explains every operation and flag)")
+			fmt.Fprintf(os.Stderr, "\nerror: %v (`go run ./harness/cmd/offline help` explains every operation and flag)\n", err)
 			os.Exit(2)
 		}
+		fmt.Fprintf(os.Stderr, "\nerror: %s\n", summary(err))
 		os.Exit(1)
 	}
 }

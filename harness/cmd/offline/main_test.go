@@ -185,6 +185,13 @@ func TestCause(t *testing.T) {
 	assert.Equal(t, "update of stack dev: boom", cause(errors.New("update of stack dev: boom\nmore"), nil))
 }
 
+func TestSummary(t *testing.T) {
+	auto := errors.New("selecting stack dev: failed to select stack: exit status 255\ncode: 255\nstdout: \nstderr: error: no Pulumi.yaml project file found\n")
+	assert.Equal(t, "selecting stack dev: failed to select stack: exit status 255: no Pulumi.yaml project file found", summary(auto))
+	plain := errors.New("building pulumi with scripts/build.sh: exit status 1")
+	assert.Equal(t, plain.Error(), summary(plain))
+}
+
 func TestJSONDocument(t *testing.T) {
 	var b bytes.Buffer
 	r := &result{opts: options{op: "up", stack: "dev"},

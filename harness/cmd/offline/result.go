@@ -157,6 +157,20 @@ func firstLine(diag string) string {
 	return ""
 }
 
+// summary is err in one line when it is an Automation API error, which carries the CLI's whole
+// output (already shown above): what failed, and the CLI's reason.
+func summary(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "\ncode: "); i >= 0 {
+		first := msg[:strings.IndexByte(msg, '\n')]
+		if reason := cliError(err); reason != first {
+			return first + ": " + reason
+		}
+		return first
+	}
+	return msg
+}
+
 // cliError is the CLI's last "error:" line of an Automation API error (which carries the CLI's
 // whole stdout and stderr), or the error's first line.
 func cliError(err error) string {
