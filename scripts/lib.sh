@@ -21,13 +21,16 @@ run_step() {
   else
     log="$(mktemp "${TMPDIR:-/tmp}/railsapp-build.XXXXXX")"
     # The ticker keeps none of the caller's output streams open (a caller reading them until they
-    # close must not wait for a sleep), and stops its sleep when it is stopped.
+    # close must not wait for a sleep), stops its sleep when it is stopped, and ends by itself if
+    # this shell is gone (an interrupted build: background jobs of a script ignore SIGINT).
+    local shell=$$
     (
       trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-      while :; do
+      while kill -0 "$shell" 2>/dev/null; do
         sleep 30 </dev/null >/dev/null 2>&1 &
         nap=$!
         wait "$nap"
+        kill -0 "$shell" 2>/dev/null || break
         echo "    ... $label: $(human_duration $((SECONDS - start)))" >&2
       done
     ) </dev/null >/dev/null &
