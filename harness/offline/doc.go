@@ -5,6 +5,11 @@
 // (harness/fakeaws, attached through PULUMI_DEBUG_PROVIDERS) and the policy pack built as an
 // executable. harness/cmd/offline, the end-to-end tests (e2e/) and the benchmarks use it.
 //
+// For running the program with the CLI itself (`pulumi preview`/`pulumi up` from Pulumi.yaml, as
+// teams do), EnsureLanguageHost and BuildProviderPlugin provide the Go language host and the
+// stand-in as a plugin executable, CLIEnv the environment that finds both on PATH, and ReadEvents
+// reads the engine's --event-log into the same Report.
+//
 // Typical use:
 //
 //	tools, _ := offline.EnsureTools(ctx, root, os.Stderr)

@@ -291,6 +291,7 @@ func (s *Session) Outputs(ctx context.Context) (auto.OutputMap, error) {
 }
 
 // ExportState writes `pulumi stack export` output to a file in the workspace and returns its path.
+// The file holds every resource's inputs: the caller deletes it when done (Analyze does).
 func (s *Session) ExportState(ctx context.Context) (string, error) {
 	dep, err := s.Stack.Export(ctx)
 	if err != nil {
