@@ -1,6 +1,10 @@
 package iampolicy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/keyless-ecs/railsapp/internal/iamdata"
+)
 
 // BenchmarkS3Grants measures judging parsed documents with the catalog, as the pack does once per
 // document: the app's task-role policy, an execution role's policy, and broad shapes.
@@ -29,5 +33,17 @@ func BenchmarkS3Grants(b *testing.B) {
 				_ = c.S3Grants(d)
 			}
 		})
+	}
+}
+
+// BenchmarkNewCatalog measures building the default catalog from the embedded snapshot, which the
+// pack pays once, on the first document it judges.
+func BenchmarkNewCatalog(b *testing.B) {
+	actions := iamdata.S3Actions()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewCatalog(actions); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -36,9 +36,9 @@ func NewCatalog(actions []string) (*Catalog, error) {
 		if !ok || !validPrefix(prefix) || !validActionName(name) {
 			return nil, fmt.Errorf("%q is not an action name (prefix:Name, letters and digits)", a)
 		}
-		lp := strings.ToLower(prefix)
-		prefixes[lp] = true
-		ps = append(ps, pair{a, lp + ":" + strings.ToLower(name)})
+		lower := strings.ToLower(a)
+		prefixes[lower[:len(prefix)]] = true
+		ps = append(ps, pair{a, lower})
 	}
 	slices.SortFunc(ps, func(x, y pair) int { return strings.Compare(x.lower, y.lower) })
 	c := &Catalog{}
@@ -56,12 +56,21 @@ func NewCatalog(actions []string) (*Catalog, error) {
 	return c, nil
 }
 
-func validPrefix(s string) bool {
-	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == ""
+func validPrefix(s string) bool { return s != "" && allBytes(s, isAlnum, '-') }
+
+func validActionName(s string) bool { return s != "" && allBytes(s, isAlnum, 0) }
+
+func allBytes(s string, ok func(byte) bool, also byte) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) && (also == 0 || s[i] != also) {
+			return false
+		}
+	}
+	return true
 }
 
-func validActionName(s string) bool {
-	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // defaultCatalog is built once, on first use, from the embedded snapshot.
@@ -129,33 +138,33 @@ func (c *Catalog) actionReach(pattern string) (actionSet, bool) {
 		prefix, _, ok := strings.Cut(p, ":")
 		return set, ok && c.IsFamilyPrefix(prefix)
 	}
-	if prefix, _, ok := strings.Cut(p, ":"); ok && !hasWildcard(prefix) {
-		// A literal prefix decides the namespace: only its actions (contiguous in the sorted
-		// catalog) can match, and only a family prefix has future actions.
+	// Only the actions that start with the pattern's literal head can match it (the catalog is
+	// sorted), and a literal service prefix decides the namespace.
+	head := p[:strings.IndexAny(p, "*?")]
+	// The most common shape, "s3:Get*", matches exactly the actions that start with its head.
+	trailingStar := p == head+"*"
+	c.addMatches(set, p, head, trailingStar)
+	if prefix, name, ok := strings.Cut(head, ":"); ok {
 		if !c.IsFamilyPrefix(prefix) {
 			return set, false
 		}
-		lo, hi := c.prefixRange(prefix)
-		c.addMatches(set, p, lo, hi)
+		if trailingStar && !strings.Contains(name, ":") {
+			return set, true
+		}
 		return set, intersects(p, anywhere, prefix+":?*", actionShape)
 	}
-	c.addMatches(set, p, 0, len(c.lower))
 	return set, c.reachesNamespace(p)
 }
 
-func (c *Catalog) addMatches(set actionSet, pattern string, lo, hi int) {
-	for i := lo; i < hi; i++ {
-		if globMatch(pattern, c.lower[i]) {
+// addMatches adds to set the catalog actions that start with head and match pattern (all of
+// them when the pattern is head followed by one `*`).
+func (c *Catalog) addMatches(set actionSet, pattern, head string, all bool) {
+	i, _ := slices.BinarySearch(c.lower, head)
+	for ; i < len(c.lower) && strings.HasPrefix(c.lower[i], head); i++ {
+		if all || globMatch(pattern, c.lower[i]) {
 			set.add(i)
 		}
 	}
-}
-
-// prefixRange returns the catalog indexes [lo, hi) of a (lower-case) prefix's actions.
-func (c *Catalog) prefixRange(prefix string) (int, int) {
-	lo, _ := slices.BinarySearch(c.lower, prefix+":")
-	hi, _ := slices.BinarySearch(c.lower, prefix+";") // ';' follows ':'
-	return lo, hi
 }
 
 // reachesNamespace reports whether a (lower-case) Action pattern can match some action of a
@@ -187,11 +196,25 @@ func (c *Catalog) notActionReach(notActions []string) (actionSet, []string) {
 	}
 	var open []string
 	for _, prefix := range c.prefixes {
-		if !covers(lower, actionRule, prefix+":?*", actionShape) {
+		// A known action left allowed already leaves the namespace open; only a prefix whose
+		// known actions are all excluded needs the full check.
+		if c.anyOfPrefix(set, prefix) || !covers(lower, actionRule, prefix+":?*", actionShape) {
 			open = append(open, prefix)
 		}
 	}
 	return set, open
+}
+
+// anyOfPrefix reports whether set holds an action of a (lower-case) prefix.
+func (c *Catalog) anyOfPrefix(set actionSet, prefix string) bool {
+	head := prefix + ":"
+	i, _ := slices.BinarySearch(c.lower, head)
+	for ; i < len(c.lower) && strings.HasPrefix(c.lower[i], head); i++ {
+		if set.has(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // coversNamespaces returns the family prefixes whose every action, present and future, a single

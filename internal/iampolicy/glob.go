@@ -379,11 +379,12 @@ type globSet struct {
 	base  []int
 	n     int
 	rule  wildcardRule
-	lit   [256]posSet // positions holding each literal character (nil when none does)
-	one   posSet      // positions holding a `?`
-	star  posSet      // positions holding a `*`
-	spill posSet      // stars that end a segment
-	ends  posSet      // the position after each pattern's last character
+	litOf [256]uint8 // character → 1 + its index in lits; 0 when no position holds it
+	lits  []posSet   // positions holding each literal character
+	one   posSet     // positions holding a `?`
+	star  posSet     // positions holding a `*`
+	spill posSet     // stars that end a segment
+	ends  posSet     // the position after each pattern's last character
 }
 
 func newGlobSet(pats []string, r wildcardRule) *globSet {
@@ -405,10 +406,11 @@ func newGlobSet(pats []string, r wildcardRule) *globSet {
 			case '?':
 				g.one.add(b + i)
 			default:
-				if g.lit[c] == nil {
-					g.lit[c] = g.newSet()
+				if g.litOf[c] == 0 { // at most 254 characters are literal: the index fits
+					g.lits = append(g.lits, g.newSet())
+					g.litOf[c] = uint8(len(g.lits))
 				}
-				g.lit[c].add(b + i)
+				g.lits[g.litOf[c]-1].add(b + i)
 			}
 		}
 		g.ends.add(b + len(p))
@@ -458,7 +460,10 @@ func (g *globSet) step(s posSet, x byte, colons int) posSet {
 func (g *globSet) stepInto(out, s posSet, x byte, colons int) {
 	r := g.rule
 	free := x != ':' || r.freeAfter == 0 || (r.freeAfter > 0 && colons >= r.freeAfter)
-	lit := g.lit[x]
+	var lit posSet
+	if i := g.litOf[x]; i != 0 {
+		lit = g.lits[i-1]
+	}
 	carry := uint64(0)
 	for w := range s {
 		var adv uint64
