@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"math/bits"
 	"slices"
 	"strings"
@@ -49,10 +50,7 @@ func NewCatalog(actions []string) (*Catalog, error) {
 		c.actions = append(c.actions, p.canon)
 		c.lower = append(c.lower, p.lower)
 	}
-	for p := range prefixes {
-		c.prefixes = append(c.prefixes, p)
-	}
-	slices.Sort(c.prefixes)
+	c.prefixes = slices.Sorted(maps.Keys(prefixes))
 	return c, nil
 }
 
