@@ -23,39 +23,49 @@ import (
 //go:embed snapshot.txt
 var embedded string
 
-// load reads the embedded table on first use: the header and the catalog are parsed, the policy
-// lines are only indexed.
-var load = sync.OnceValues(func() (*index, error) { return newIndex(embedded) })
+// The embedded table is read on first use, in two steps: its head (date and action catalog) when
+// the catalog is needed, its policy lines (indexed, parsed one at a time when looked up) when a
+// managed policy is.
+var (
+	loadHead  = sync.OnceValues(func() (*head, error) { return readHead(embedded) })
+	loadIndex = sync.OnceValues(func() (*index, error) {
+		h, err := loadHead()
+		if err != nil {
+			return nil, err
+		}
+		return h.index()
+	})
+)
 
-// Load reports whether the embedded table can be read (it is read once, on first use).
+// Load reads the whole embedded table if it has not been read yet and reports whether it can be.
 func Load() error {
-	_, err := load()
+	_, err := loadIndex()
 	return err
 }
 
 // SnapshotDate returns the date (YYYY-MM-DD) of the AWS data the table was derived from, or ""
 // if the embedded table cannot be read.
 func SnapshotDate() string {
-	ix, err := load()
+	h, err := loadHead()
 	if err != nil {
 		return ""
 	}
-	return ix.date
+	return h.date
 }
 
 // S3Actions returns every S3-family IAM action in the snapshot, sorted case-insensitively
 // (nil if the embedded table cannot be read).
 func S3Actions() []string {
-	ix, err := load()
+	h, err := loadHead()
 	if err != nil {
 		return nil
 	}
-	return slices.Clone(ix.actions)
+	return slices.Clone(h.actions)
 }
 
 // Len returns the number of AWS managed policies in the snapshot.
 func Len() int {
-	ix, err := load()
+	ix, err := loadIndex()
 	if err != nil {
 		return 0
 	}
@@ -79,7 +89,7 @@ func ManagedPolicy(policyARN string) (Entry, bool) {
 	if !ok || ref.Account != awsfacts.AWSManagedPolicyAccount {
 		return Entry{}, false
 	}
-	ix, err := load()
+	ix, err := loadIndex()
 	if err != nil {
 		return Entry{}, false
 	}

@@ -142,76 +142,100 @@ func (t *Table) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// index is a table read only as far as lookups need: the header and the catalog parsed, the
-// policy lines kept as they are (substrings of the text) and parsed when looked up.
-type index struct {
-	date    string
-	header  []string
-	actions []string
-	lines   []string
+// head is the start of a table, read without touching the policy lines: the header, the date and
+// the catalog, which is all the action catalog needs.
+type head struct {
+	date     string
+	header   []string
+	actions  []string
+	policies string // the rest of the text, from the policies count line
 }
 
-func newIndex(text string) (*index, error) {
-	ix := &index{}
-	rest := text
-	next := func() (string, bool) {
-		if rest == "" {
-			return "", false
-		}
-		line, after, ok := strings.Cut(rest, "\n")
-		if !ok {
-			return "", false // every line ends with a newline
-		}
-		rest = after
-		return line, true
+// index is a table read only as far as lookups need: the head parsed, the policy lines kept as
+// they are (substrings of the text) and parsed when looked up.
+type index struct {
+	*head
+	lines []string
+}
+
+// lineReader yields the lines of a text in which every line ends with a newline.
+type lineReader struct{ rest string }
+
+func (r *lineReader) next() (string, bool) {
+	line, after, ok := strings.Cut(r.rest, "\n")
+	if !ok {
+		return "", false
 	}
-	line, ok := next()
+	r.rest = after
+	return line, true
+}
+
+func readHead(text string) (*head, error) {
+	h := &head{}
+	r := &lineReader{rest: text}
+	line, ok := r.next()
 	for ok && strings.HasPrefix(line, "#") {
-		ix.header = append(ix.header, strings.TrimPrefix(strings.TrimPrefix(line, "#"), " "))
-		line, ok = next()
+		h.header = append(h.header, strings.TrimPrefix(strings.TrimPrefix(line, "#"), " "))
+		line, ok = r.next()
 	}
 	date, found := strings.CutPrefix(line, tagSnapshot+" ")
 	if !ok || !found || !isDate(date) {
 		return nil, errors.New(`the table does not start with "snapshot YYYY-MM-DD"`)
 	}
-	ix.date = date
-	n, err := count(next, tagActions)
+	h.date = date
+	n, err := count(r, tagActions)
 	if err != nil {
 		return nil, err
 	}
 	for range n {
-		a, ok := next()
+		a, ok := r.next()
 		if !ok {
 			return nil, errors.New("the table ends inside its action list")
 		}
-		ix.actions = append(ix.actions, a)
+		h.actions = append(h.actions, a)
 	}
-	if err := checkActions(ix.actions); err != nil {
+	if err := checkActions(h.actions); err != nil {
 		return nil, err
 	}
-	if n, err = count(next, tagPolicies); err != nil {
+	h.policies = r.rest
+	return h, nil
+}
+
+// index reads the policy lines that follow the head.
+func (h *head) index() (*index, error) {
+	r := &lineReader{rest: h.policies}
+	n, err := count(r, tagPolicies)
+	if err != nil {
 		return nil, err
 	}
-	ix.lines = make([]string, 0, n)
+	ix := &index{head: h, lines: make([]string, 0, n)}
 	for range n {
-		l, ok := next()
+		l, ok := r.next()
 		if !ok {
 			return nil, errors.New("the table ends inside its policy list")
 		}
 		ix.lines = append(ix.lines, l)
 	}
-	if rest != "" {
+	if r.rest != "" {
 		return nil, errors.New("the table has data after its policy list")
 	}
 	return ix, nil
+}
+
+func newIndex(text string) (*index, error) {
+	h, err := readHead(text)
+	if err != nil {
+		return nil, err
+	}
+	return h.index()
 }
 
 // maxCount bounds the counts a table may declare, so that a corrupt one cannot ask for a huge
 // allocation.
 const maxCount = 1 << 20
 
-func count(next func() (string, bool), tag string) (int, error) {
-	line, ok := next()
+func count(r *lineReader, tag string) (int, error) {
+	line, ok := r.next()
 	s, found := strings.CutPrefix(line, tag+" ")
 	n, err := strconv.Atoi(s)
 	if !ok || !found || err != nil || n < 0 || n > maxCount {
