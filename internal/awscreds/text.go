@@ -1,0 +1,133 @@
+package awscreds
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
+)
+
+// TextFinding is a Finding in a text file, with the line (1-based) it starts on.
+type TextFinding struct {
+	Finding
+	Line int
+}
+
+// ScanText scans the text of a file (an asset, a file of an archive, a script, a .env, a JSON
+// or YAML config): everything Scan finds, and every credential name assigned a value
+// (AWS_ACCESS_KEY_ID=…, export AWS_SECRET_ACCESS_KEY=$(…), aws_session_token: …,
+// "secretAccessKey": …, access_key_id: <%= ENV[…] %>, -Daws.accessKeyId=…), whatever the
+// value: a .env file handed to ECS as environmentFiles, or a script that exports the variable,
+// sets the name the SDK reads. References ($AWS_ACCESS_KEY_ID, ${AWS_SECRET_ACCESS_KEY}),
+// comparisons (==) and empty assignments are not assignments.
+func ScanText(text string) []TextFinding {
+	var sc scanner
+	if len(text) >= awsfacts.AccessKeyIDLen {
+		sc.scan(text, NotCredentialName, 0, nil)
+	}
+	sc.assignments(text)
+	fs := sc.sorted()
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]TextFinding, len(fs))
+	line, at := 1, 0
+	for i, f := range fs {
+		line += strings.Count(text[at:f.Offset], "\n")
+		at = f.Offset
+		out[i] = TextFinding{Finding: f, Line: line}
+	}
+	return out
+}
+
+// ArgFinding is a Finding in one argument of a command (index Arg).
+type ArgFinding struct {
+	Finding
+	Arg int
+}
+
+// ScanArgs scans a command (a container's command, entryPoint or healthCheck.command, an
+// argument list): each argument as text (ScanText, so `sh -c "export AWS_ACCESS_KEY_ID=…"` is
+// caught), each argument under the name of the one before it (--aws-secret-access-key <key>,
+// `aws configure set aws_secret_access_key <key>`), and a credential flag followed by a value.
+func ScanArgs(args []string) []ArgFinding {
+	var out []ArgFinding
+	for i, a := range args {
+		var sc scanner
+		outer := NotCredentialName
+		if i > 0 {
+			outer = ClassifyName(args[i-1])
+		}
+		if len(a) >= awsfacts.AccessKeyIDLen {
+			sc.scan(a, outer, 0, nil)
+		}
+		sc.assignments(a)
+		if strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && i+1 < len(args) &&
+			!strings.HasPrefix(args[i+1], "-") && IsCredentialName(a) {
+			sc.add(Finding{Kind: CredentialName, Redacted: RedactAll(a), Len: len(a)}, nil)
+		}
+		for _, f := range sc.sorted() {
+			out = append(out, ArgFinding{Finding: f, Arg: i})
+		}
+	}
+	return out
+}
+
+// assignments appends a CredentialName finding for every credential name in s that is assigned
+// a value.
+func (sc *scanner) assignments(s string) {
+	for i := 0; i < len(s); {
+		if !isNameChar(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isNameChar(s[j]) {
+			j++
+		}
+		name, end := s[i:j], j
+		if strings.HasSuffix(name, ":") { // YAML key: the colon is the assignment
+			name, end = strings.TrimRight(name, ":"), i+len(strings.TrimRight(name, ":"))
+		}
+		if name != "" && !isReference(s, i) && assigned(s, name, end) && IsCredentialName(name) {
+			sc.add(Finding{Kind: CredentialName, Redacted: RedactAll(name), Offset: i, Len: len(name)}, nil)
+		}
+		i = j
+	}
+}
+
+// isReference reports whether the name at s[i] is read, not written: $NAME, ${NAME}, %NAME%.
+func isReference(s string, i int) bool {
+	return i > 0 && (s[i-1] == '$' || s[i-1] == '%' || s[i-1] == '{' && i > 1 && s[i-2] == '$')
+}
+
+// assigned reports whether a value is assigned to the name that ends at s[end]: after optional
+// quotes, blanks or a closing bracket (os.environ["NAME"] = …) comes =, : or => (not ==), or the
+// name is a flag (-x, --x) followed by a blank; and then something other than the end of the
+// line, an empty string or null.
+func assigned(s, name string, end int) bool {
+	j := end
+	for j < len(s) && j-end < 3 && strings.IndexByte("\"' \t]", s[j]) >= 0 {
+		j++
+	}
+	switch {
+	case strings.HasPrefix(s[j:], "=="):
+		return false
+	case strings.HasPrefix(s[j:], "=>"):
+		j += 2
+	case j < len(s) && (s[j] == '=' || s[j] == ':'):
+		j++
+	case strings.HasPrefix(name, "-") && j > end && (s[end] == ' ' || s[end] == '\t') && !strings.HasPrefix(s[j:], "-"):
+		// --aws-secret-access-key VALUE
+	default:
+		return false
+	}
+	rest := s[j:]
+	if k := strings.IndexByte(rest, '\n'); k >= 0 {
+		rest = rest[:k]
+	}
+	return !slices.Contains(emptyValues, strings.TrimSpace(rest))
+}
+
+// emptyValues assign nothing.
+var emptyValues = []string{"", `""`, "''", ",", "}", "null", "nil", "~"}
