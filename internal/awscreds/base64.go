@@ -24,8 +24,13 @@ const (
 
 // decodeBlock decodes the base64 run (or line-wrapped block) that starts at s[i] and, when it is
 // text, scans the text. It returns the end of what it took as base64.
-func (sc *scanner) decodeBlock(s string, i int, outer NameKind, depth int, enc *span) int {
-	end, dataEnd := blockEnd(s, i)
+func (sc *scanner) decodeBlock(l *level, i int) int {
+	s := l.s
+	if i >= l.block.end {
+		end, dataEnd := blockEnd(s, i)
+		l.block.start, l.block.end, l.block.dataEnd = i, end, dataEnd
+	}
+	end, dataEnd := l.block.end, l.block.dataEnd
 	std, url := alphabets(s[i:dataEnd])
 	if std && url {
 		return end // '+' or '/' with '-' or '_': not base64
@@ -45,11 +50,11 @@ func (sc *scanner) decodeBlock(s string, i int, outer NameKind, depth int, enc *
 		// A later line is not base64 of text: it was another word, scanned on its own.
 		end, dataEnd = i+used, i+used
 	}
-	ctx := contextOf(s, i, dataEnd, outer).kind
+	enc := l.enc
 	if enc == nil {
 		enc = &span{off: i, len: end - i}
 	}
-	sc.scan(text, ctx, depth+1, enc)
+	sc.scan(text, contextOf(l, i, dataEnd).kind, l.depth+1, enc)
 	return end
 }
 
@@ -124,31 +129,27 @@ func alphabets(b string) (std, url bool) {
 // the last is a multiple of 4 long, so each decodes on its own), up to the first line that is not
 // base64 of text. It returns the text and how many bytes of block it used (0: none).
 func decodeLines(e *base64.Encoding, block string) (string, int) {
-	n := 0
-	for i := 0; i < len(block); i++ {
-		if isBase64Char(block[i]) {
-			n++
-		}
-	}
-	src := []byte(block)
-	dst := make([]byte, e.DecodedLen(n))
-	w, used := 0, 0
-	for i := 0; i < len(src); {
+	var dst, line []byte
+	used := 0
+	for i := 0; i < len(block); {
 		j := runEnd(block, i)
-		m, err := e.Decode(dst[w:], src[i:j])
-		if err != nil || hasControl(dst[w:w+m]) {
+		line = append(line[:0], block[i:j]...)
+		w := len(dst)
+		var err error
+		if dst, err = e.AppendDecode(dst, line); err != nil || hasControl(dst[w:]) {
+			dst = dst[:w]
 			break
 		}
-		w, used = w+m, j
+		used = j
 		i = j
 		for i < len(block) && !isBase64Char(block[i]) {
 			i++
 		}
 	}
-	if w == 0 || !isTextBytes(dst[:w], true) {
+	if len(dst) == 0 || !isTextBytes(dst, true) {
 		return "", 0
 	}
-	return string(dst[:w]), used
+	return string(dst), used
 }
 
 // isTextBytes reports whether b is text: UTF-8 without control characters other than tab and

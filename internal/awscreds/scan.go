@@ -106,14 +106,17 @@ func ScanNamed(name, value string) []Finding {
 	return sc.sorted()
 }
 
-// IsAccessKeyID reports whether s, as a whole, is a credential-shaped access key ID.
+// IsAccessKeyID reports whether s, as a whole, is a credential-shaped access key ID (one that
+// Scan reports with no name around it).
 func IsAccessKeyID(s string) bool {
-	if len(s) != awsfacts.AccessKeyIDLen {
-		return false
-	}
-	var sc scanner
-	sc.keyIDs(s, NotCredentialName, nil)
-	return len(sc.out) == 1
+	return len(s) == awsfacts.AccessKeyIDLen && keyIDShaped(s) && !looksLikeWords(s)
+}
+
+// keyIDShaped reports whether a 20-character candidate is shaped like an access key ID:
+// a credential prefix, a base32 body, not a documentation example, entropy like gitleaks asks.
+func keyIDShaped(cand string) bool {
+	return awsfacts.HasAccessKeyIDPrefix(cand) && isBase32Body(cand) &&
+		!awsfacts.IsDocumentationExampleKey(cand) && entropy(cand) >= minKeyIDEntropy
 }
 
 // scanner collects findings; one is used per top-level call.
@@ -124,9 +127,34 @@ type scanner struct {
 // span is where decoded text came from in the top-level string.
 type span struct{ off, len int }
 
-func (sc *scanner) add(f Finding, enc *span) {
-	if enc != nil {
-		f.Offset, f.Len, f.Encoding = enc.off, enc.len, "base64"
+// level is one string being scanned: the top-level input, or text decoded from base64 in it.
+type level struct {
+	s string
+	// outer is the kind of name s sits under as a whole; whole is where s is without
+	// surrounding blanks, quotes and padding (a candidate there is the whole value).
+	outer                NameKind
+	wholeStart, wholeEnd int
+	depth                int
+	enc                  *span // set for decoded text: its findings are reported at the encoded run
+	ids                  []int // offsets of the key IDs found in s, ascending
+	// block is the last base64 block measured: a line inside it ends where it ends, so no
+	// block is walked twice.
+	block struct{ start, end, dataEnd int }
+}
+
+func newLevel(s string, outer NameKind, depth int, enc *span) *level {
+	l := &level{s: s, outer: outer, depth: depth, enc: enc}
+	if outer != NotCredentialName {
+		t := strings.TrimLeft(s, " \t\r\n\"'")
+		l.wholeStart = len(s) - len(t)
+		l.wholeEnd = l.wholeStart + len(strings.TrimRight(strings.TrimRight(t, " \t\r\n\"'"), "="))
+	}
+	return l
+}
+
+func (sc *scanner) add(l *level, f Finding) {
+	if l.enc != nil {
+		f.Offset, f.Len, f.Encoding = l.enc.off, l.enc.len, "base64"
 	}
 	sc.out = append(sc.out, f)
 }
@@ -137,19 +165,20 @@ func (sc *scanner) sorted() []Finding {
 }
 
 // scan appends the findings in s, which sits as a whole under a name of kind outer; enc is set
-// when s is decoded text (its findings are reported at the encoded run).
+// when s is decoded text.
 func (sc *scanner) scan(s string, outer NameKind, depth int, enc *span) {
-	ids := sc.keyIDs(s, outer, enc)
-	sc.runs(s, outer, ids, depth, enc)
+	l := newLevel(s, outer, depth, enc)
+	sc.keyIDs(l)
+	sc.runs(l)
 }
 
-// keyIDs appends the access key IDs in s and returns their offsets in s.
-func (sc *scanner) keyIDs(s string, outer NameKind, enc *span) []int {
-	var ids []int
+// keyIDs appends the access key IDs in l.s and records their offsets.
+func (sc *scanner) keyIDs(l *level) {
+	s := l.s
 	const n = awsfacts.AccessKeyIDLen
 	for i := 0; i+n <= len(s); i++ {
 		// Whole words only (gitleaks \b): not inside a longer run of letters and digits.
-		if s[i] != 'A' || (i > 0 && isAlnum(s[i-1])) || !awsfacts.HasAccessKeyIDPrefix(s[i:]) {
+		if s[i] != 'A' || (i > 0 && isAlnum(s[i-1])) {
 			continue
 		}
 		end := i + n
@@ -157,17 +186,16 @@ func (sc *scanner) keyIDs(s string, outer NameKind, enc *span) []int {
 			continue
 		}
 		cand := s[i:end]
-		if !isBase32Body(cand) || awsfacts.IsDocumentationExampleKey(cand) || entropy(cand) < minKeyIDEntropy {
+		if !keyIDShaped(cand) {
 			continue
 		}
-		if looksLikeWords(cand) && contextOf(s, i, end, outer).kind != AccessKeyIDName {
+		if looksLikeWords(cand) && contextOf(l, i, end).kind != AccessKeyIDName {
 			continue
 		}
-		sc.add(Finding{Kind: AccessKeyID, Redacted: Redact(cand), Offset: i, Len: n}, enc)
-		ids = append(ids, i)
+		sc.add(l, Finding{Kind: AccessKeyID, Redacted: Redact(cand), Offset: i, Len: n})
+		l.ids = append(l.ids, i)
 		i = end - 1
 	}
-	return ids
 }
 
 // isBase32Body checks the 16 characters after the 4-character prefix: AWS key IDs are base32
@@ -201,29 +229,26 @@ func looksLikeWords(cand string) bool {
 // runs looks at every run of base64 characters in s: a run of exactly 40 standard-alphabet
 // characters may be a secret key, one of 100 or more a session token, and a long run (or a
 // line-wrapped block) of either alphabet may be base64 to decode.
-func (sc *scanner) runs(s string, outer NameKind, ids []int, depth int, enc *span) {
+func (sc *scanner) runs(l *level) {
+	s := l.s
 	decodedTo := 0 // end of the last base64 block handled, so its lines are not decoded again
 	for i := 0; i < len(s); {
 		if !isBase64Char(s[i]) {
 			i++
 			continue
 		}
-		j := i
-		for j < len(s) && isBase64Char(s[j]) {
-			j++
-		}
-		sc.secretRuns(s, i, j, outer, ids, enc)
-		if i >= decodedTo && depth < maxDecodeDepth && j-i >= minEncodedLen {
-			if end := sc.decodeBlock(s, i, outer, depth, enc); end > 0 {
-				decodedTo = end
-			}
+		j := runEnd(s, i)
+		sc.secretRuns(l, i, j)
+		if i >= decodedTo && l.depth < maxDecodeDepth && j-i >= minEncodedLen {
+			decodedTo = sc.decodeBlock(l, i)
 		}
 		i = j
 	}
 }
 
 // secretRuns checks the standard-alphabet sub-runs of s[from:to] (split at '-' and '_').
-func (sc *scanner) secretRuns(s string, from, to int, outer NameKind, ids []int, enc *span) {
+func (sc *scanner) secretRuns(l *level, from, to int) {
+	s := l.s
 	for a := from; a < to; {
 		if !isSecretChar(s[a]) {
 			a++
@@ -244,39 +269,42 @@ func (sc *scanner) secretRuns(s string, from, to int, outer NameKind, ids []int,
 		}
 		switch n := b - a; {
 		case n == awsfacts.SecretAccessKeyLen:
-			sc.secret(s, a, b, outer, ids, enc)
+			sc.secret(l, a, b)
 		case n >= minTokenLen:
-			sc.token(s, a, b, outer, ids, enc)
+			sc.token(l, a, b)
 		}
 		a = b
 	}
 }
 
-func (sc *scanner) secret(s string, a, b int, outer NameKind, ids []int, enc *span) {
-	cand := s[a:b]
-	ctx := contextOf(s, a, b, outer)
+func (sc *scanner) secret(l *level, a, b int) {
+	cand := l.s[a:b]
+	ctx := contextOf(l, a, b)
 	named := ctx.kind == SecretAccessKeyName
 	if named && isSecretShaped(cand, minNamedSecretEntropy, false) ||
-		!named && !ctx.other && near(ids, a, b, nil) && isSecretShaped(cand, minSecretEntropy, true) {
-		sc.add(Finding{Kind: SecretAccessKey, Redacted: "value not shown", Offset: a, Len: b - a}, enc)
+		!named && !ctx.other && l.near(a, b, "") && isSecretShaped(cand, minSecretEntropy, true) {
+		sc.add(l, Finding{Kind: SecretAccessKey, Redacted: "value not shown", Offset: a, Len: b - a})
 	}
 }
 
-func (sc *scanner) token(s string, a, b int, outer NameKind, ids []int, enc *span) {
-	cand := s[a:b]
-	ctx := contextOf(s, a, b, outer)
-	anchored := ctx.kind == SessionTokenName ||
-		!ctx.other && near(ids, a, b, func(id int) bool { return strings.HasPrefix(s[id:], awsfacts.TemporaryAccessKeyIDPrefix) })
+func (sc *scanner) token(l *level, a, b int) {
+	cand := l.s[a:b]
+	ctx := contextOf(l, a, b)
+	anchored := ctx.kind == SessionTokenName || !ctx.other && l.near(a, b, awsfacts.TemporaryAccessKeyIDPrefix)
 	if anchored && isSecretShaped(cand, minTokenEntropy, false) {
-		sc.add(Finding{Kind: SessionToken, Redacted: "value not shown", Offset: a, Len: b - a}, enc)
+		sc.add(l, Finding{Kind: SessionToken, Redacted: "value not shown", Offset: a, Len: b - a})
 	}
 }
 
-// near reports whether a key ID (that passes keep, if given) lies within anchorWindow bytes of
-// s[a:b].
-func near(ids []int, a, b int, keep func(int) bool) bool {
-	for _, id := range ids {
-		if id+awsfacts.AccessKeyIDLen+anchorWindow >= a && id <= b+anchorWindow && (keep == nil || keep(id)) {
+// near reports whether a key ID (with prefix, if given) lies within anchorWindow bytes of
+// s[a:b]. The IDs are sorted and do not overlap, so only a few are looked at.
+func (l *level) near(a, b int, prefix string) bool {
+	from, _ := slices.BinarySearch(l.ids, a-anchorWindow-awsfacts.AccessKeyIDLen)
+	for _, id := range l.ids[from:] {
+		if id > b+anchorWindow {
+			return false
+		}
+		if strings.HasPrefix(l.s[id:], prefix) {
 			return true
 		}
 	}
@@ -333,10 +361,11 @@ type context struct {
 // candidate is the whole value (outer), else the name written just before it in s (key=…,
 // "key": …, <Key>…, --key …), or, when that is a generic "value", the sibling name before or
 // after it ({"name":"AWS_SECRET_ACCESS_KEY","value":"…"} in either order).
-func contextOf(s string, a, b int, outer NameKind) context {
-	if outer != NotCredentialName && strings.TrimRight(strings.Trim(s, " \t\r\n\"'"), "=") == s[a:b] {
-		return context{kind: outer}
+func contextOf(l *level, a, b int) context {
+	if l.outer != NotCredentialName && a == l.wholeStart && b == l.wholeEnd {
+		return context{kind: l.outer}
 	}
+	s := l.s
 	name, start := nameBefore(s, a)
 	if !isAny(name, valueWords) {
 		return nameContext(name)
@@ -423,34 +452,83 @@ func nameAfter(s string, i int) (string, int) {
 	return s[start:j], j
 }
 
-// isSeparator: what stands between a name and its value in env files, shell, YAML, JSON (also
-// escaped inside a JSON string), TOML, XML, Ruby hashes, command lines and CSV.
-func isSeparator(c byte) bool { return strings.IndexByte(" \t\"'`\\=:>,(", c) >= 0 }
+// Character classes, looked up in one table: the scanner tests every byte of every string
+// input of every resource, several times.
+const (
+	classUpper = 1 << iota
+	classLower
+	classDigit
+	classSecret    // the standard base64 alphabet: letters, digits, + and /
+	classBase64    // either base64 alphabet: also - and _
+	className      // what names are made of, paths and config keys included (/app/aws_secret, aws:secretKey)
+	classSeparator // what stands between a name and its value in env files, shell, YAML, JSON (also
+	// escaped inside a JSON string), TOML, XML, Ruby hashes, command lines and CSV
+)
 
-// isNameChar: what names are made of, paths and config keys included (/app/aws_secret, aws:secretKey).
-func isNameChar(c byte) bool { return isAlnum(c) || strings.IndexByte("_.-/:", c) >= 0 }
+var classes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = classUpper
+		case c >= 'a' && c <= 'z':
+			t[c] = classLower
+		case c >= '0' && c <= '9':
+			t[c] = classDigit
+		}
+		if t[c] != 0 || c == '+' || c == '/' {
+			t[c] |= classSecret | classBase64
+		}
+		if c == '-' || c == '_' {
+			t[c] |= classBase64
+		}
+		if t[c]&(classUpper|classLower|classDigit) != 0 || strings.IndexByte("_.-/:", byte(c)) >= 0 {
+			t[c] |= className
+		}
+		if strings.IndexByte(" \t\"'`\\=:>,(", byte(c)) >= 0 {
+			t[c] |= classSeparator
+		}
+	}
+	return t
+}()
 
-func isSecretChar(c byte) bool { return isAlnum(c) || c == '/' || c == '+' }
-func isBase64Char(c byte) bool { return isSecretChar(c) || c == '-' || c == '_' }
-func isAlnum(c byte) bool      { return isUpper(c) || isLower(c) || isDigit(c) }
-func isUpper(c byte) bool      { return c >= 'A' && c <= 'Z' }
-func isLower(c byte) bool      { return c >= 'a' && c <= 'z' }
-func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+func isSeparator(c byte) bool  { return classes[c]&classSeparator != 0 }
+func isNameChar(c byte) bool   { return classes[c]&className != 0 }
+func isSecretChar(c byte) bool { return classes[c]&classSecret != 0 }
+func isBase64Char(c byte) bool { return classes[c]&classBase64 != 0 }
+func isAlnum(c byte) bool      { return classes[c]&(classUpper|classLower|classDigit) != 0 }
+func isUpper(c byte) bool      { return classes[c]&classUpper != 0 }
+func isLower(c byte) bool      { return classes[c]&classLower != 0 }
+func isDigit(c byte) bool      { return classes[c]&classDigit != 0 }
 
-// entropy is the Shannon entropy of s in bits per character.
+// entropy is the Shannon entropy of s in bits per character: log2(n) - Σ c·log2(c) / n over
+// the count c of each distinct byte.
 func entropy(s string) float64 {
-	var counts [256]int
+	var counts [256]uint32
 	for i := 0; i < len(s); i++ {
 		counts[s[i]]++
 	}
-	var h float64
-	n := float64(len(s))
-	for _, c := range counts {
-		if c == 0 {
-			continue
+	var sum float64
+	for i := 0; i < len(s); i++ {
+		if c := counts[s[i]]; c > 0 {
+			sum += cLog2c(c)
+			counts[s[i]] = 0
 		}
-		p := float64(c) / n
-		h -= p * math.Log2(p)
 	}
-	return h
+	n := float64(len(s))
+	return math.Log2(n) - sum/n
 }
+
+// cLog2c is c·log2(c), from a table for the counts of short candidates.
+func cLog2c(c uint32) float64 {
+	if int(c) < len(cLog2cTable) {
+		return cLog2cTable[c]
+	}
+	return float64(c) * math.Log2(float64(c))
+}
+
+var cLog2cTable = func() (t [64]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return t
+}()

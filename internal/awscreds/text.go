@@ -64,7 +64,7 @@ func ScanArgs(args []string) []ArgFinding {
 		sc.assignments(a)
 		if strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && i+1 < len(args) &&
 			!strings.HasPrefix(args[i+1], "-") && IsCredentialName(a) {
-			sc.add(Finding{Kind: CredentialName, Redacted: RedactAll(a), Len: len(a)}, nil)
+			sc.out = append(sc.out, Finding{Kind: CredentialName, Redacted: RedactAll(a), Len: len(a)})
 		}
 		for _, f := range sc.sorted() {
 			out = append(out, ArgFinding{Finding: f, Arg: i})
@@ -89,8 +89,8 @@ func (sc *scanner) assignments(s string) {
 		if strings.HasSuffix(name, ":") { // YAML key: the colon is the assignment
 			name, end = strings.TrimRight(name, ":"), i+len(strings.TrimRight(name, ":"))
 		}
-		if name != "" && !isReference(s, i) && assigned(s, name, end) && IsCredentialName(name) {
-			sc.add(Finding{Kind: CredentialName, Redacted: RedactAll(name), Offset: i, Len: len(name)}, nil)
+		if v, ok := assignment(s, name, end); ok && !isReference(s, i) && IsCredentialName(name) && !emptyValue(s, v) {
+			sc.out = append(sc.out, Finding{Kind: CredentialName, Redacted: RedactAll(name), Offset: i, Len: len(name)})
 		}
 		i = j
 	}
@@ -101,33 +101,44 @@ func isReference(s string, i int) bool {
 	return i > 0 && (s[i-1] == '$' || s[i-1] == '%' || s[i-1] == '{' && i > 1 && s[i-2] == '$')
 }
 
-// assigned reports whether a value is assigned to the name that ends at s[end]: after optional
-// quotes, blanks or a closing bracket (os.environ["NAME"] = …) comes =, : or => (not ==), or the
-// name is a flag (-x, --x) followed by a blank; and then something other than the end of the
-// line, an empty string or null.
-func assigned(s, name string, end int) bool {
+// assignment reports whether a value is assigned to the name that ends at s[end], and where the
+// value starts: after optional quotes, blanks or a closing bracket (os.environ["NAME"] = …)
+// comes =, : or => (not ==), or the name is a flag (-x, --x) followed by a blank.
+func assignment(s, name string, end int) (int, bool) {
+	if name == "" {
+		return 0, false
+	}
 	j := end
 	for j < len(s) && j-end < 3 && strings.IndexByte("\"' \t]", s[j]) >= 0 {
 		j++
 	}
 	switch {
 	case strings.HasPrefix(s[j:], "=="):
-		return false
+		return 0, false
 	case strings.HasPrefix(s[j:], "=>"):
-		j += 2
+		return j + 2, true
 	case j < len(s) && (s[j] == '=' || s[j] == ':'):
-		j++
-	case strings.HasPrefix(name, "-") && j > end && (s[end] == ' ' || s[end] == '\t') && !strings.HasPrefix(s[j:], "-"):
-		// --aws-secret-access-key VALUE
-	default:
-		return false
+		return j + 1, true
+	case name[0] == '-' && j > end && (s[end] == ' ' || s[end] == '\t') && !strings.HasPrefix(s[j:], "-"):
+		return j, true // --aws-secret-access-key VALUE
 	}
-	rest := s[j:]
-	if k := strings.IndexByte(rest, '\n'); k >= 0 {
-		rest = rest[:k]
-	}
-	return !slices.Contains(emptyValues, strings.TrimSpace(rest))
+	return 0, false
 }
 
-// emptyValues assign nothing.
-var emptyValues = []string{"", `""`, "''", ",", "}", "null", "nil", "~"}
+// emptyValue reports whether the value at s[j] assigns nothing: the end of the line, an empty
+// string, null. Only the start of the next word is read, so the scan stays linear.
+func emptyValue(s string, j int) bool {
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	k := j
+	for k < len(s) && k-j < maxEmptyValueLen && s[k] != ' ' && s[k] != '\t' && s[k] != '\r' && s[k] != '\n' {
+		k++
+	}
+	return slices.Contains(emptyValues, s[j:k])
+}
+
+// emptyValues assign nothing; maxEmptyValueLen is one more than the longest.
+var emptyValues = []string{"", `""`, "''", `"",`, "'',", ",", "}", "null", "nil", "~"}
+
+const maxEmptyValueLen = 5
