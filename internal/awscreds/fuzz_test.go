@@ -58,8 +58,12 @@ func FuzzScan(f *testing.F) {
 	for _, s := range seeds() {
 		f.Add(s)
 	}
+	for _, s := range keyIDCorpus() {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkFindings(t, s, Scan(s))
+		checkAgainstGitleaks(t, s)
 	})
 }
 

@@ -142,8 +142,8 @@ type level struct {
 	block struct{ start, end, dataEnd int }
 }
 
-func newLevel(s string, outer NameKind, depth int, enc *span) *level {
-	l := &level{s: s, outer: outer, depth: depth, enc: enc}
+func newLevel(s string, outer NameKind, depth int, enc *span) level {
+	l := level{s: s, outer: outer, depth: depth, enc: enc}
 	if outer != NotCredentialName {
 		t := strings.TrimLeft(s, " \t\r\n\"'")
 		l.wholeStart = len(s) - len(t)
@@ -168,8 +168,8 @@ func (sc *scanner) sorted() []Finding {
 // when s is decoded text.
 func (sc *scanner) scan(s string, outer NameKind, depth int, enc *span) {
 	l := newLevel(s, outer, depth, enc)
-	sc.keyIDs(l)
-	sc.runs(l)
+	sc.keyIDs(&l)
+	sc.runs(&l)
 }
 
 // keyIDs appends the access key IDs in l.s and records their offsets.
