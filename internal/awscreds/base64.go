@@ -22,24 +22,27 @@ const (
 	probeLen = 48
 )
 
-// decodeBlock decodes the base64 run (or line-wrapped block) that starts at s[i] and, when it is
-// text, scans the text. It returns the end of what it took as base64.
-func (sc *scanner) decodeBlock(l *level, i int) int {
+// decodeBlock decodes the base64 run s[i:j] (or the line-wrapped block it starts) and, when it
+// is text, scans the text. The run uses one alphabet, the URL one when url is set. It returns the
+// end of what it took as base64.
+func (sc *scanner) decodeBlock(l *level, i, j int, url bool) int {
 	s := l.s
 	if i >= l.block.end {
-		end, dataEnd := blockEnd(s, i)
-		l.block.start, l.block.end, l.block.dataEnd = i, end, dataEnd
+		l.block.end, l.block.dataEnd = blockEnd(s, i)
 	}
 	end, dataEnd := l.block.end, l.block.dataEnd
-	std, url := alphabets(s[i:dataEnd])
-	if std && url {
-		return end // '+' or '/' with '-' or '_': not base64
+	if dataEnd > j {
+		std := strings.ContainsAny(s[i:dataEnd], "+/")
+		url = strings.ContainsAny(s[i:dataEnd], "-_")
+		if std && url {
+			return end // '+' or '/' with '-' or '_': not base64
+		}
 	}
 	e := base64.RawStdEncoding
 	if url {
 		e = base64.RawURLEncoding
 	}
-	if !probe(e, s[i:runEnd(s, i)]) {
+	if !probe(e, s[i:j]) {
 		return end
 	}
 	text, used := decodeLines(e, s[i:dataEnd])
@@ -65,7 +68,7 @@ func probe(e *base64.Encoding, run string) bool {
 	var dst [probeLen / 4 * 3]byte
 	n := copy(src[:], run[:min(len(run), probeLen)/4*4])
 	m, err := e.Decode(dst[:], src[:n])
-	return err == nil && isTextBytes(dst[:m], true)
+	return err == nil && isTextBytes(dst[:m])
 }
 
 // blockEnd returns where the base64 block starting at s[i] ends (padding included) and where
@@ -119,12 +122,6 @@ func skipLineBreak(s string, j int) int {
 	return j
 }
 
-// alphabets reports whether b uses characters only the standard (+ /) or only the URL (- _)
-// alphabet has.
-func alphabets(b string) (std, url bool) {
-	return strings.ContainsAny(b, "+/"), strings.ContainsAny(b, "-_")
-}
-
 // decodeLines decodes the lines of a block (line breaks and indentation skipped; every line but
 // the last is a multiple of 4 long, so each decodes on its own), up to the first line that is not
 // base64 of text. It returns the text and how many bytes of block it used (0: none).
@@ -146,30 +143,27 @@ func decodeLines(e *base64.Encoding, block string) (string, int) {
 			i++
 		}
 	}
-	if len(dst) == 0 || !isTextBytes(dst, true) {
+	if len(dst) == 0 || !utf8.Valid(trimPartialRune(dst)) {
 		return "", 0
 	}
 	return string(dst), used
 }
 
-// isTextBytes reports whether b is text: UTF-8 without control characters other than tab and
-// line breaks. With prefix, b may end inside a character (b is the start of a longer text).
-func isTextBytes(b []byte, prefix bool) bool {
-	if hasControl(b) {
-		return false
-	}
-	if prefix {
-		// Drop an incomplete last character.
-		for k := 1; k < utf8.UTFMax && len(b) >= k; k++ {
-			if utf8.RuneStart(b[len(b)-k]) {
-				if !utf8.FullRune(b[len(b)-k:]) {
-					b = b[:len(b)-k]
-				}
-				break
+// isTextBytes reports whether b, the start of a longer text, is text: UTF-8 without control
+// characters other than tab and line breaks.
+func isTextBytes(b []byte) bool { return !hasControl(b) && utf8.Valid(trimPartialRune(b)) }
+
+// trimPartialRune drops an incomplete character at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for k := 1; k < utf8.UTFMax && len(b) >= k; k++ {
+		if utf8.RuneStart(b[len(b)-k]) {
+			if !utf8.FullRune(b[len(b)-k:]) {
+				return b[:len(b)-k]
 			}
+			break
 		}
 	}
-	return utf8.Valid(b)
+	return b
 }
 
 // hasControl reports whether b holds a control character other than tab and line breaks.

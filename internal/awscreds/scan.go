@@ -139,7 +139,7 @@ type level struct {
 	ids                  []int // offsets of the key IDs found in s, ascending
 	// block is the last base64 block measured: a line inside it ends where it ends, so no
 	// block is walked twice.
-	block struct{ start, end, dataEnd int }
+	block struct{ end, dataEnd int }
 }
 
 func newLevel(s string, outer NameKind, depth int, enc *span) level {
@@ -177,8 +177,13 @@ func (sc *scanner) keyIDs(l *level) {
 	s := l.s
 	const n = awsfacts.AccessKeyIDLen
 	for i := 0; i+n <= len(s); i++ {
+		k := strings.IndexByte(s[i:len(s)-n+1], 'A')
+		if k < 0 {
+			break
+		}
+		i += k
 		// Whole words only (gitleaks \b): not inside a longer run of letters and digits.
-		if s[i] != 'A' || (i > 0 && isAlnum(s[i-1])) {
+		if i > 0 && isAlnum(s[i-1]) {
 			continue
 		}
 		end := i + n
@@ -226,9 +231,9 @@ func looksLikeWords(cand string) bool {
 	return vowels >= 6
 }
 
-// runs looks at every run of base64 characters in s: a run of exactly 40 standard-alphabet
-// characters may be a secret key, one of 100 or more a session token, and a long run (or a
-// line-wrapped block) of either alphabet may be base64 to decode.
+// runs looks at every run of base64 characters in s, in one pass: a run of exactly 40
+// standard-alphabet characters may be a secret key, one of 100 or more a session token, and a
+// long run (or a line-wrapped block) of either alphabet may be base64 to decode.
 func (sc *scanner) runs(l *level) {
 	s := l.s
 	decodedTo := 0 // end of the last base64 block handled, so its lines are not decoded again
@@ -237,43 +242,49 @@ func (sc *scanner) runs(l *level) {
 			i++
 			continue
 		}
-		j := runEnd(s, i)
-		sc.secretRuns(l, i, j)
-		if i >= decodedTo && l.depth < maxDecodeDepth && j-i >= minEncodedLen {
-			decodedTo = sc.decodeBlock(l, i)
+		// The run s[i:j] of either alphabet, and its standard-alphabet sub-runs (split at - and _).
+		j, sub := i, i
+		urlOnly, stdOnly := false, false
+		for ; j < len(s); j++ {
+			c := classes[s[j]]
+			if c&classBase64 == 0 {
+				break
+			}
+			if c&classSecret == 0 { // - or _
+				urlOnly = true
+				sc.secretRun(l, sub, j)
+				sub = j + 1
+			} else if c&(classUpper|classLower|classDigit) == 0 { // + or /
+				stdOnly = true
+			}
+		}
+		sc.secretRun(l, sub, j)
+		if i >= decodedTo && l.depth < maxDecodeDepth && j-i >= minEncodedLen && !(urlOnly && stdOnly) {
+			decodedTo = sc.decodeBlock(l, i, j, urlOnly)
 		}
 		i = j
 	}
 }
 
-// secretRuns checks the standard-alphabet sub-runs of s[from:to] (split at '-' and '_').
-func (sc *scanner) secretRuns(l *level, from, to int) {
+// secretRun checks a run s[a:b] of standard-alphabet characters.
+func (sc *scanner) secretRun(l *level, a, b int) {
+	n := b - a
+	if n != awsfacts.SecretAccessKeyLen && n < minTokenLen {
+		return
+	}
+	// '=' is only padding at the end: "<40 characters>=value" is a name, not a key.
 	s := l.s
-	for a := from; a < to; {
-		if !isSecretChar(s[a]) {
-			a++
-			continue
-		}
-		b := a
-		for b < to && isSecretChar(s[b]) {
-			b++
-		}
-		// '=' is only padding at the end: "<40 characters>=value" is a name, not a key.
-		j := b
-		for j < len(s) && s[j] == '=' {
-			j++
-		}
-		if j > b && j < len(s) && isSecretChar(s[j]) {
-			a = b
-			continue
-		}
-		switch n := b - a; {
-		case n == awsfacts.SecretAccessKeyLen:
-			sc.secret(l, a, b)
-		case n >= minTokenLen:
-			sc.token(l, a, b)
-		}
-		a = b
+	j := b
+	for j < len(s) && s[j] == '=' {
+		j++
+	}
+	if j > b && j < len(s) && isSecretChar(s[j]) {
+		return
+	}
+	if n == awsfacts.SecretAccessKeyLen {
+		sc.secret(l, a, b)
+	} else {
+		sc.token(l, a, b)
 	}
 }
 

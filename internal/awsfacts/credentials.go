@@ -1,6 +1,9 @@
 package awsfacts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The shapes of AWS access keys (IAM User Guide, "IAM identifiers", unique ID prefixes; AWS
 // Security Token Service API reference, Credentials).
@@ -18,9 +21,6 @@ const (
 // access key), ASIA (a temporary STS key, paired with a session token), ABIA (an STS service
 // bearer token) and ACCA (a context-specific credential).
 var accessKeyIDPrefixes = []string{"AKIA", "ASIA", "ABIA", "ACCA"}
-
-// AccessKeyIDPrefixes returns the unique ID prefixes of credentials.
-func AccessKeyIDPrefixes() []string { return append([]string(nil), accessKeyIDPrefixes...) }
 
 // TemporaryAccessKeyIDPrefix is the prefix of a temporary key ID, which works only together with
 // a session token.
@@ -48,7 +48,7 @@ var uniqueIDPrefixes = []string{"AROA", "AIDA", "AGPA", "AIPA", "ANPA", "ANVA", 
 // UniqueIDPrefixes returns the unique ID prefixes of IAM entities that are not credentials
 // (roles, users, groups, instance profiles, managed policies, policy versions, public keys,
 // certificates).
-func UniqueIDPrefixes() []string { return append([]string(nil), uniqueIDPrefixes...) }
+func UniqueIDPrefixes() []string { return slices.Clone(uniqueIDPrefixes) }
 
 // IsDocumentationExampleKey reports whether s is one of the keys AWS's documentation uses as an
 // example: all of them carry EXAMPLE (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY).
