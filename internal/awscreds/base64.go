@@ -57,7 +57,7 @@ func (sc *scanner) decodeBlock(l *level, i, j int, url bool) int {
 	if enc == nil {
 		enc = &span{off: i, len: end - i}
 	}
-	sc.scan(text, contextOf(l, i, dataEnd).kind, l.depth+1, enc)
+	sc.scan(text, contextOf(l, i, dataEnd).nameClass, l.depth+1, enc)
 	return end
 }
 

@@ -3,6 +3,11 @@
 // spelling: env, camel, kebab, path), and credential-shaped values inside strings, base64 and
 // text files. The component uses it to reject bad config before anything is registered; the
 // policy pack uses it to block deployments, so both sides agree on one list.
+//
+// Names: IsCredentialEnvName (what the SDKs read), ClassifyName and IsCredentialName (any name
+// meant to hold a key), IsChainDivertingEnvName. Values: Scan (any string), ScanNamed (a value
+// under a name), ScanText (a file, with line numbers and assigned credential names), ScanArgs (a
+// command). Base64 inside any of them is decoded. RedactAll makes any text safe to show.
 package awscreds
 
 import (
@@ -89,7 +94,17 @@ func IsCredentialName(name string) bool { return ClassifyName(name) != NotCreden
 // SESSION_TOKEN stay ordinary names, and AWS_JWT_SECRET is not an AWS secret. A name that goes on
 // to say it holds a reference (…_ARN, …_NAME, …_PATH, …_FILE, …_PARAM, …_URL) is not a credential
 // name: its value is not the key.
-func ClassifyName(name string) NameKind {
+func ClassifyName(name string) NameKind { return classify(name).kind }
+
+// nameClass is what a name says; bare is set for the short forms that could as well name
+// something else (AWS_SECRET may hold the name of a Secrets Manager secret, aws:token any
+// token), so the value under them must look like a key on its own.
+type nameClass struct {
+	kind NameKind
+	bare bool
+}
+
+func classify(name string) nameClass {
 	var buf [maxNameWords]string
 	w := words(name, buf[:0])
 	for i, t := range w {
@@ -98,11 +113,11 @@ func ClassifyName(name string) NameKind {
 			continue
 		}
 		if refersElsewhere(w[i+n:]) {
-			return NotCredentialName
+			return nameClass{}
 		}
-		return kind
+		return nameClass{kind: kind, bare: n == 1 && (eq(t, "secret") || eq(t, "token"))}
 	}
-	return NotCredentialName
+	return nameClass{}
 }
 
 // maxNameWords bounds the words of a name that are kept (the last ones: in a path, the end says

@@ -65,9 +65,10 @@ func Redact(s string) string {
 }
 
 // The scanner's thresholds. Key IDs follow gitleaks' aws-access-token rule (entropy ≥ 3);
-// secrets found only through a nearby key ID follow trufflehog (entropy ≥ 4.25, which a random
-// 40-character key falls under about once in ten thousand); a secret whose name says so needs
-// less (≥ 4.0, below every random key in a hundred thousand tried, above placeholders).
+// secrets found only through a nearby key ID or a bare name (AWS_SECRET) follow trufflehog
+// (entropy ≥ 4.25, which a random 40-character key falls under about once in ten thousand); a
+// secret whose name says so needs less (≥ 4.0, below every random key in a hundred thousand
+// tried, above placeholders).
 const (
 	minKeyIDEntropy       = 3.0
 	minSecretEntropy      = 4.25
@@ -97,9 +98,9 @@ func ScanNamed(name, value string) []Finding {
 	if len(value) < awsfacts.AccessKeyIDLen {
 		return nil // nothing shorter holds a key ID, a secret, or base64 of either
 	}
-	var outer NameKind
+	var outer nameClass
 	if name != "" {
-		outer = ClassifyName(name)
+		outer = classify(name)
 	}
 	var sc scanner
 	sc.scan(value, outer, 0, nil)
@@ -132,7 +133,7 @@ type level struct {
 	s string
 	// outer is the kind of name s sits under as a whole; whole is where s is without
 	// surrounding blanks, quotes and padding (a candidate there is the whole value).
-	outer                NameKind
+	outer                nameClass
 	wholeStart, wholeEnd int
 	depth                int
 	enc                  *span // set for decoded text: its findings are reported at the encoded run
@@ -142,9 +143,9 @@ type level struct {
 	block struct{ end, dataEnd int }
 }
 
-func newLevel(s string, outer NameKind, depth int, enc *span) level {
+func newLevel(s string, outer nameClass, depth int, enc *span) level {
 	l := level{s: s, outer: outer, depth: depth, enc: enc}
-	if outer != NotCredentialName {
+	if outer.kind != NotCredentialName {
 		t := strings.TrimLeft(s, " \t\r\n\"'")
 		l.wholeStart = len(s) - len(t)
 		l.wholeEnd = l.wholeStart + len(strings.TrimRight(strings.TrimRight(t, " \t\r\n\"'"), "="))
@@ -166,7 +167,7 @@ func (sc *scanner) sorted() []Finding {
 
 // scan appends the findings in s, which sits as a whole under a name of kind outer; enc is set
 // when s is decoded text.
-func (sc *scanner) scan(s string, outer NameKind, depth int, enc *span) {
+func (sc *scanner) scan(s string, outer nameClass, depth int, enc *span) {
 	l := newLevel(s, outer, depth, enc)
 	sc.keyIDs(&l)
 	sc.runs(&l)
@@ -291,9 +292,15 @@ func (sc *scanner) secretRun(l *level, a, b int) {
 func (sc *scanner) secret(l *level, a, b int) {
 	cand := l.s[a:b]
 	ctx := contextOf(l, a, b)
-	named := ctx.kind == SecretAccessKeyName
-	if named && isSecretShaped(cand, minNamedSecretEntropy, false) ||
-		!named && !ctx.other && l.near(a, b, "") && isSecretShaped(cand, minSecretEntropy, true) {
+	var ok bool
+	switch {
+	case ctx.kind == SecretAccessKeyName && !ctx.bare:
+		// The name vouches for it: rule out only what no random key looks like.
+		ok = isSecretShaped(cand, minNamedSecretEntropy, false)
+	case ctx.kind == SecretAccessKeyName || !ctx.other && l.near(a, b, ""):
+		ok = isSecretShaped(cand, minSecretEntropy, true)
+	}
+	if ok {
 		sc.add(l, Finding{Kind: SecretAccessKey, Redacted: "value not shown", Offset: a, Len: b - a})
 	}
 }
@@ -361,8 +368,8 @@ func isSecretShaped(c string, minEntropy float64, allClasses bool) bool {
 
 // context is what the text around a value says about it.
 type context struct {
-	// kind is the credential the value's name says it is.
-	kind NameKind
+	// nameClass is the credential the value's name says it is.
+	nameClass
 	// other is set when the value has a name that says it is something else (jwt_secret,
 	// SECRET_KEY_BASE): then no key ID nearby makes it a key.
 	other bool
@@ -373,8 +380,8 @@ type context struct {
 // "key": …, <Key>…, --key …), or, when that is a generic "value", the sibling name before or
 // after it ({"name":"AWS_SECRET_ACCESS_KEY","value":"…"} in either order).
 func contextOf(l *level, a, b int) context {
-	if l.outer != NotCredentialName && a == l.wholeStart && b == l.wholeEnd {
-		return context{kind: l.outer}
+	if l.outer.kind != NotCredentialName && a == l.wholeStart && b == l.wholeEnd {
+		return context{nameClass: l.outer}
 	}
 	s := l.s
 	name, start := nameBefore(s, a)
@@ -402,8 +409,8 @@ func nameContext(name string) context {
 	if name == "" || len(name) >= awsfacts.AccessKeyIDLen && IsAccessKeyID(name[len(name)-awsfacts.AccessKeyIDLen:]) {
 		return context{}
 	}
-	if k := ClassifyName(name); k != NotCredentialName {
-		return context{kind: k}
+	if c := classify(name); c.kind != NotCredentialName {
+		return context{nameClass: c}
 	}
 	var buf [maxNameWords]string
 	for _, w := range words(name, buf[:0]) {

@@ -138,6 +138,11 @@ func TestScanFindsSecretsByTheirName(t *testing.T) {
 
 func TestScanNamed(t *testing.T) {
 	sec, tok := fakeSecret(), fakeToken()
+	smARN := "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + appSecret() + "-Ab3xYz"
+	smName := "prod/railsapp/DbCredentials2024Rotated12"
+	if len(smName) != 40 {
+		t.Fatal("the Secrets Manager name fixture must be as long as a secret key")
+	}
 	for _, c := range []struct {
 		name, value string
 		want        []Kind
@@ -151,6 +156,11 @@ func TestScanNamed(t *testing.T) {
 		{"aws_security_token", tok, []Kind{SessionToken}},
 		{"AWS_ACCESS_KEY_ID", "ASIAPACIFICSOUTHEAST", []Kind{AccessKeyID}}, // word-like, but its name vouches
 		{"AWS_ACCESS_KEY_ID", fakeKeyID("AKIA"), []Kind{AccessKeyID}},
+		{"AWS_SECRET", sec, []Kind{SecretAccessKey}},
+		{"AWS_SECRET", smName, nil}, // the name of a Secrets Manager secret
+		{"AWS_SECRET_ACCESS_KEY", smName, []Kind{SecretAccessKey}},
+		{"AWS_SECRET", smARN, nil},
+		{"AWS_SECRET_ACCESS_KEY", smARN, nil},
 		{"jwt_secret", sec, nil},
 		{"aws_region", sec, nil},
 		{"SECRET_KEY_BASE", sec, nil},

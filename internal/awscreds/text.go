@@ -23,7 +23,7 @@ type TextFinding struct {
 func ScanText(text string) []TextFinding {
 	var sc scanner
 	if len(text) >= awsfacts.AccessKeyIDLen {
-		sc.scan(text, NotCredentialName, 0, nil)
+		sc.scan(text, nameClass{}, 0, nil)
 	}
 	sc.assignments(text)
 	fs := sc.sorted()
@@ -54,9 +54,9 @@ func ScanArgs(args []string) []ArgFinding {
 	var out []ArgFinding
 	for i, a := range args {
 		var sc scanner
-		outer := NotCredentialName
+		var outer nameClass
 		if i > 0 {
-			outer = ClassifyName(args[i-1])
+			outer = classify(args[i-1])
 		}
 		if len(a) >= awsfacts.AccessKeyIDLen {
 			sc.scan(a, outer, 0, nil)
