@@ -105,6 +105,9 @@ type nameClass struct {
 }
 
 func classify(name string) nameClass {
+	if !hasCredentialWord(name) {
+		return nameClass{} // most names: no need to split them into words
+	}
 	var buf [maxNameWords]string
 	w := words(name, buf[:0])
 	for i, t := range w {
@@ -262,4 +265,26 @@ func words(name string, out []string) []string {
 	}
 	emit(len(name))
 	return out
+}
+
+// hasCredentialWord reports whether name holds, in any case, one of the words every credential
+// name has: key, secret or token.
+func hasCredentialWord(name string) bool {
+	for i := 0; i+3 <= len(name); i++ {
+		switch name[i] | 0x20 { // ASCII lower case
+		case 'k':
+			if eq(name[i:i+3], "key") {
+				return true
+			}
+		case 's':
+			if i+6 <= len(name) && eq(name[i:i+6], "secret") {
+				return true
+			}
+		case 't':
+			if i+5 <= len(name) && eq(name[i:i+5], "token") {
+				return true
+			}
+		}
+	}
+	return false
 }
