@@ -47,9 +47,6 @@ type Setting struct {
 // of a. The error does not repeat the value when the value is a list or a map.
 func (s Setting) Set(a *ActiveStorageArgs, text string) error { return s.bind.set(a, text) }
 
-// IsSet reports whether a gives the setting a value (a non-zero field).
-func (s Setting) IsSet(a *ActiveStorageArgs) bool { return s.bind.isSet(a) }
-
 // Settings returns the declaration of every setting, in documentation order.
 func Settings() []Setting { return slices.Clone(settings) }
 

@@ -115,6 +115,16 @@ func startLedger(t *testing.T) (*ledger, offline.Options) {
 	}}
 }
 
+// deployedProd deploys the real prod stack on a ledger.
+func deployedProd(t *testing.T) (*ledger, *offline.Session) {
+	t.Helper()
+	l, opts := startLedger(t)
+	s := realStack(t, "prod", opts)
+	_, err := s.Up(context.Background())
+	require.NoError(t, err)
+	return l, s
+}
+
 // guardedResources are the logical names of prod's bucket and the resources that guard its data.
 var guardedResources = []string{"bucket", "public-access-block", "ownership-controls", "encryption",
 	"tls-only-policy", "versioning", "lifecycle"}
@@ -127,10 +137,7 @@ var guardedResources = []string{"bucket", "public-access-block", "ownership-cont
 func TestProdDestroyChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	l, opts := startLedger(t)
-	s := realStack(t, "prod", opts)
-	_, err := s.Up(ctx)
-	require.NoError(t, err)
+	l, s := deployedProd(t)
 
 	stateBefore, heldBefore := stackState(t, s), l.holds()
 	require.NotEmpty(t, heldBefore)
@@ -140,7 +147,7 @@ func TestProdDestroyChangesNothing(t *testing.T) {
 		}
 	}
 
-	_, err = s.Stack.PreviewDestroy(ctx)
+	_, err := s.Stack.PreviewDestroy(ctx)
 	require.Error(t, err, "the destroy preview fails")
 	assert.Contains(t, err.Error(), "destroy-guard")
 
@@ -165,10 +172,7 @@ func TestProdDestroyChangesNothing(t *testing.T) {
 func TestReallyDeletingProd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	l, opts := startLedger(t)
-	s := realStack(t, "prod", opts)
-	_, err := s.Up(ctx)
-	require.NoError(t, err)
+	l, s := deployedProd(t)
 
 	require.NoError(t, s.Stack.SetConfig(ctx, app.Namespace+":protectBucket", auto.ConfigValue{Value: "false"}))
 	rep, err := s.Up(ctx)
@@ -199,10 +203,7 @@ func TestReallyDeletingProd(t *testing.T) {
 func TestRenamedComponentKeepsProd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	l, opts := startLedger(t)
-	s := realStack(t, "prod", opts)
-	_, err := s.Up(ctx)
-	require.NoError(t, err)
+	l, s := deployedProd(t)
 	heldBefore := l.holds()
 
 	renamed := func(aliases ...pulumi.Alias) pulumi.RunFunc {
@@ -221,7 +222,7 @@ func TestRenamedComponentKeepsProd(t *testing.T) {
 	}
 
 	s.Stack.Workspace().SetProgram(renamed())
-	_, err = s.Preview(ctx)
+	_, err := s.Preview(ctx)
 	require.Error(t, err, "without an alias the rename would delete the protected bucket")
 	assert.Contains(t, err.Error(), "protect")
 
