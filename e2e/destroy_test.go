@@ -132,8 +132,8 @@ var guardedResources = []string{"bucket", "public-access-block", "ownership-cont
 // TestProdDestroyChangesNothing: `pulumi destroy` of prod, whose data is protected, fails on its
 // first step (the protected destroy guard), so the state and the stand-in's resources are exactly
 // what they were: no safeguard of the bucket is stripped, no role or task definition of the
-// running app is deleted. The preview of the destroy fails the same way, and prod is still fully
-// deployed afterwards.
+// running app is deleted. The preview of the destroy fails the same way, prod is still fully
+// deployed afterwards, and a new image still deploys.
 func TestProdDestroyChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -164,6 +164,14 @@ func TestProdDestroyChangesNothing(t *testing.T) {
 
 	_, err = s.Preview(ctx, optpreview.ExpectNoChanges())
 	require.NoError(t, err, "prod is still fully deployed")
+
+	// Protection does not get in the way of ordinary work: a new image replaces the task
+	// definition (the guard depends on it, but a component is never replaced with it).
+	require.NoError(t, s.Stack.SetConfig(ctx, app.Namespace+":image",
+		auto.ConfigValue{Value: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/railsapp:v1.0.1"}))
+	rep, err = s.UpOnly(ctx)
+	require.NoError(t, err, "a new image deploys")
+	assert.Equal(t, 1, rep.Changes["replace"], "only the task definition is replaced: %v", rep.Changes)
 }
 
 // TestReallyDeletingProd follows docs/configuration.md: turning protectBucket off is a plain
