@@ -9,9 +9,10 @@
 #   scripts/release.sh 0.2.0           # must equal policypack/PulumiPolicy.yaml's version
 #
 # Output: .bin/release/v<version>/ (or $RELEASE_DIR). RELEASE_TARGETS ("linux/amd64 darwin/arm64")
-# and RELEASE_COMMANDS ("keyless-policy") narrow the build, for a quick check. Builds are
-# reproducible: no cgo, -trimpath, no VCS stamp, archive times from SOURCE_DATE_EPOCH (default:
-# the last commit's time).
+# and RELEASE_COMMANDS ("keyless-policy") narrow the build, for a quick check; RELEASE_CACHED=1
+# keeps the environment's cgo setting and drops -trimpath, so a test reuses the ordinary build
+# cache (never for a real release). Builds are reproducible: no cgo,
+# -trimpath, no VCS stamp, archive times from SOURCE_DATE_EPOCH (default: the last commit's time).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,12 @@ commands="${RELEASE_COMMANDS:-keyless-policy keyless-audit}"
 out="${RELEASE_DIR:-$root/.bin/release/v$version}"
 epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 ldflags="-s -w -X github.com/keyless-ecs/railsapp/internal/pack.Version=$version"
+trimpath="-trimpath"
+export CGO_ENABLED=0
+if [[ "${RELEASE_CACHED:-0}" == 1 ]]; then
+  trimpath=""
+  unset CGO_ENABLED
+fi
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -53,7 +60,7 @@ for cmd in $commands; do
     dir="$stage/$name"
     mkdir -p "$dir"
     echo "building $name" >&2
-    CGO_ENABLED=0 GOOS="$goos" GOARCH="$goarch" go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$dir/$cmd" "$pkg"
+    GOOS="$goos" GOARCH="$goarch" go build $trimpath -buildvcs=false -ldflags "$ldflags" -o "$dir/$cmd" "$pkg"
     if [[ "$cmd" == keyless-policy ]]; then
       cp "$yaml" "$dir/PulumiPolicy.yaml"
     fi

@@ -33,7 +33,6 @@ type Events struct {
 	ran        map[string]string // pack name → version, from policy and summary events
 	summary    *apitype.SummaryEvent
 	errs       []string
-	cancelled  bool
 	haveEvents bool
 }
 
@@ -69,11 +68,11 @@ func (e *Events) Add(ev apitype.EngineEvent) {
 		}
 	case ev.ErrorEvent != nil:
 		e.errs = append(e.errs, strings.TrimSpace(ev.ErrorEvent.Error))
-	case ev.CancelEvent != nil:
-		e.cancelled = true
 	case ev.SummaryEvent != nil:
 		e.summary = ev.SummaryEvent
-		for name, version := range ev.SummaryEvent.PolicyPacks {
+		// Keys are the pack's name, or for a local pack "name|local|path".
+		for key, version := range ev.SummaryEvent.PolicyPacks {
+			name, _, _ := strings.Cut(key, "|")
 			e.ran[name] = strings.TrimPrefix(version, "v")
 		}
 	}
@@ -128,8 +127,6 @@ func (e *Events) Report() *Report {
 	switch {
 	case !e.haveEvents:
 		s.Error = "the event log is empty: the operation did not start"
-	case e.cancelled:
-		s.Error = "the operation was cancelled"
 	case e.summary == nil:
 		s.Error = "the event log has no summary: the operation did not finish"
 	}

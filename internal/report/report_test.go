@@ -176,7 +176,8 @@ func TestEventLog(t *testing.T) {
 		apitype.EngineEvent{PolicyEvent: &apitype.PolicyEvent{ResourceURN: tdURN, PolicyName: "ecs-task-role-trust",
 			PolicyPackName: "keyless-ecs-s3", PolicyPackVersion: "1.2.3", EnforcementLevel: "warning", Message: "trust"}},
 		apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", Message: "preview failed"}},
-		apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{IsPreview: true, PolicyPacks: map[string]string{"keyless-ecs-s3": "v1.2.3"}}},
+		apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{IsPreview: true, PolicyPacks: map[string]string{"keyless-ecs-s3|local|/tmp/keyless-policy": "1.2.3"}}},
+		apitype.EngineEvent{CancelEvent: &apitype.CancelEvent{}},
 	)
 	meta := sample().PolicyPacks
 	r, err := report.ReadEventLog(strings.NewReader(log+`{"sequence": 9, "torn`), report.EventOptions{Tool: report.Tool{Name: "t"}, Packs: meta})
