@@ -169,6 +169,22 @@ func (f *formatFlags) write(r *report.Report, stdout io.Writer, stdoutTTY bool) 
 	return report.Write(stdout, format, r)
 }
 
+// parse parses flags wherever they stand among the arguments (the flag package stops at the
+// first argument that is not a flag), so `merge shard-*.json --format markdown` works.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func newFlagSet(name string, stderr io.Writer, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -201,11 +217,12 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, stdo
 	fs.Var(&globs, "stack", "only stacks matching this glob: a stack name, project/stack or org/project/stack pattern (repeatable)")
 	fs.Var(dirs, "project-dir", "PROJECT=DIR: where a project lives in the repository, for SARIF locations (default: a directory named after the project; repeatable)")
 	out.register(fs)
-	if err := fs.Parse(args); err != nil {
+	rest, err := parse(fs, args)
+	if err != nil {
 		return 0, err
 	}
-	if fs.NArg() > 0 {
-		return 0, fmt.Errorf("unexpected arguments %q", fs.Args())
+	if len(rest) > 0 {
+		return 0, fmt.Errorf("unexpected arguments %q", rest)
 	}
 	var sh *report.Shard
 	if *shard != "" {
@@ -279,14 +296,15 @@ func runMerge(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, err
 		"Merges the JSON reports of the shards of one audit (keyless-audit --shard i/n --output json=FILE).")
 	var out formatFlags
 	out.register(fs)
-	if err := fs.Parse(args); err != nil {
+	files, err := parse(fs, args)
+	if err != nil {
 		return 0, err
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return 0, errors.New("give the JSON reports of the shards")
 	}
 	var reps []*report.Report
-	for _, p := range fs.Args() {
+	for _, p := range files {
 		r, err := report.ReadJSONFile(p)
 		if err != nil {
 			return 0, err
@@ -330,8 +348,12 @@ func runReport(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, er
 	)
 	fs.Var(&logs, "event-log", "an engine event log (\"-\" for stdin; repeatable, one per stack)")
 	out.register(fs)
-	if err := fs.Parse(args); err != nil {
+	rest, err := parse(fs, args)
+	if err != nil {
 		return 0, err
+	}
+	if len(rest) > 0 {
+		return 0, fmt.Errorf("unexpected arguments %q", rest)
 	}
 	if len(logs) == 0 {
 		return 0, errors.New("--event-log is required")
