@@ -1,7 +1,8 @@
 // Command auditbench measures keyless-audit on generated organizations: for each size it writes
 // that many stacks (one ActiveStorage component, 15 resources and the stack, every tenth with a
 // mandatory violation) into a file:// backend, then audits them in a fresh process of itself and
-// prints stacks per second and the audit process's peak resident memory. Memory should not grow
+// prints stacks per second (of wall and of CPU time, the latter steadier on a busy machine) and the
+// audit process's peak resident memory. Memory should not grow
 // with the number of stacks: only --concurrency states are held at once.
 //
 //	go run ./bench/cmd/auditbench                  # 250, 500 and 1000 stacks
@@ -20,6 +21,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/keyless-ecs/railsapp/bench/auditgen"
@@ -33,6 +35,7 @@ type result struct {
 	Blocking    int     `json:"blocking"`
 	Errored     int     `json:"errored"`
 	Seconds     float64 `json:"seconds"`
+	CPUSeconds  float64 `json:"cpuSeconds"`
 	PeakRSSMiB  float64 `json:"peakRssMiB"`
 	Concurrency int     `json:"concurrency"`
 }
@@ -61,7 +64,8 @@ func run(sizes string, concurrency int) error {
 		return err
 	}
 	fmt.Printf("audit of N stacks × 15 resources on file:// (GOMAXPROCS %d, %s/%s)\n", runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	fmt.Printf("%8s %10s %10s %12s %12s %10s\n", "stacks", "generate", "audit", "stacks/s", "peak RSS", "blocking")
+	fmt.Printf("%8s %10s %10s %10s %12s %16s %12s %10s\n", "stacks", "generate", "audit", "CPU", "stacks/s",
+		"stacks/CPU-s", "peak RSS", "blocking")
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -96,7 +100,8 @@ func run(sizes string, concurrency int) error {
 			return fmt.Errorf("audit of %d stacks: got %d stacks, %d blocking violations (want ≥ %d), %d errors",
 				n, r.Stacks, r.Blocking, violating, r.Errored)
 		}
-		fmt.Printf("%8d %9.1fs %9.1fs %12.0f %9.0f MiB %10d\n", n, gen.Seconds(), r.Seconds, float64(n)/r.Seconds, r.PeakRSSMiB, r.Blocking)
+		fmt.Printf("%8d %9.1fs %9.1fs %9.1fs %12.0f %16.0f %8.0f MiB %10d\n", n, gen.Seconds(), r.Seconds, r.CPUSeconds,
+			float64(n)/r.Seconds, float64(n)/r.CPUSeconds, r.PeakRSSMiB, r.Blocking)
 	}
 	return nil
 }
@@ -127,8 +132,14 @@ func child(url string) error {
 	if concurrency == 0 {
 		concurrency = runtime.GOMAXPROCS(0)
 	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return err
+	}
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	return json.NewEncoder(os.Stdout).Encode(result{Stacks: len(rep.Stacks), Blocking: rep.Summary.Blocking,
-		Errored: rep.Summary.Errored, Seconds: elapsed.Seconds(), PeakRSSMiB: rss, Concurrency: concurrency})
+		Errored: rep.Summary.Errored, Seconds: elapsed.Seconds(), CPUSeconds: cpu.Seconds(), PeakRSSMiB: rss,
+		Concurrency: concurrency})
 }
 
 // peakRSSMiB is the process's resident-set high-water mark (Linux: VmHWM).
