@@ -18,6 +18,7 @@ help: ## list the targets
 		/^## / { pending = substr($$0, 4); next } \
 		/^[A-Za-z0-9_.-]+:/ && $$1 != ".PHONY" { \
 			text = ""; if (match($$0, / ## /)) text = substr($$0, RSTART + 4); else text = pending; \
+			sub("^" $$1 ": ", "", text); \
 			if (text != "") printf "  %-14s %s\n", $$1, text } \
 		{ pending = "" }' $(MAKEFILE_LIST)
 	@echo "  (STACK=prod for demo; VERBOSE=1 shows the builds' output)"
@@ -58,3 +59,9 @@ bench: ## the policy pack's benchmarks (bench/run.sh; BENCH_QUICK=1 for a short 
 
 clean: ## delete .bin/, .offline/ and bench/out/
 	rm -rf .bin .offline bench/out
+
+# ---- Release (owned by the audit/release work; kept apart from the targets above) ----
+.PHONY: release
+## release: cross-compile keyless-policy and keyless-audit (linux/darwin × amd64/arm64), version-stamped, with SHA256SUMS, into .bin/release/ (VERSION defaults to policypack/PulumiPolicy.yaml's)
+release:
+	scripts/release.sh $(VERSION)

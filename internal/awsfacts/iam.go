@@ -16,3 +16,13 @@ func IsPolicyName(s string) bool { return policyNameRe.MatchString(s) }
 
 // IAMPolicyVersion is the policy language version every document the program writes uses.
 const IAMPolicyVersion = "2012-10-17"
+
+// AWSManagedPolicyAccount is the account part of every AWS managed policy's ARN
+// (arn:<partition>:iam::aws:policy/<path/>name).
+const AWSManagedPolicyAccount = "aws"
+
+// IsAWSManagedPolicyARN reports whether s is the ARN of an AWS managed policy (any partition).
+func IsAWSManagedPolicyARN(s string) bool {
+	r, ok := ParsePolicyARN(s)
+	return ok && r.Account == AWSManagedPolicyAccount
+}

@@ -41,7 +41,7 @@ func TestUpDev(t *testing.T) {
 	for _, want := range []string{
 		"Previewing update (dev)", "Updating (dev)",
 		"== Policy results (preview) ==", "== Policy results (update) ==", "no violations (",
-		"== Stack outputs ==", "storageYml: |", "    amazon:\n",
+		"== Stack outputs ==", "storageYml: |", `bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME", nil) %>`,
 		"taskDefinitionArn: arn:aws:ecs:",
 	} {
 		assert.Contains(t, out, want)
