@@ -90,7 +90,7 @@ find_cli() {
   fi
   if ! { [[ -x "$bin" ]] && usable "$bin"; }; then
     tmp="$root/.bin/.pulumi.tmp.$$"
-    echo "==> first run: the pinned Pulumi CLI is built from source (once; a pulumi >= v$want on PATH skips this)" >&2
+    echo "==> first run: the pinned Pulumi CLI is built from source, about 20 CPU-minutes (once; a pulumi >= v$want on PATH skips this)" >&2
     run_step "building the Pulumi CLI v$want into .bin/pulumi" build_cli "$tmp"
     mv -f "$tmp" "$bin"
     tmp=""
