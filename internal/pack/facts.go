@@ -76,7 +76,7 @@ func (d *roleDecl) display() string {
 	case d.id.Name != "":
 		return d.id.Name
 	case d.uniqueID != "":
-		return "with unique ID " + d.uniqueID
+		return d.uniqueID
 	case d.urn != "":
 		return d.urn.Name()
 	}

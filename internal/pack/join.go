@@ -755,14 +755,16 @@ func linkMessage(l *link, jd judgement) string {
 		verb = "may grant S3 to"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s role %q", capitalize(l.grant.where.String()), verb, l.role.display())
 	switch vias := l.vias(); {
 	case l.unmatched:
-		b.WriteString(", which may be an ECS task execution role")
+		fmt.Fprintf(&b, "%s %s the role with unique ID %q, which may be an ECS task execution role",
+			capitalize(l.grant.where.String()), verb, l.role.uniqueID)
 	case len(l.uses) == 0:
-		fmt.Fprintf(&b, ", which an ECS task execution role can become (%s)", strings.Join(vias, "; "))
+		fmt.Fprintf(&b, "%s %s role %q, which an ECS task execution role can become (%s)",
+			capitalize(l.grant.where.String()), verb, l.role.display(), strings.Join(vias, "; "))
 	default:
-		fmt.Fprintf(&b, ", which is an ECS task execution role (%s)", strings.Join(vias, "; "))
+		fmt.Fprintf(&b, "%s %s role %q, which is an ECS task execution role (%s)",
+			capitalize(l.grant.where.String()), verb, l.role.display(), strings.Join(vias, "; "))
 	}
 	if jd.detail != "" {
 		b.WriteString(": " + jd.detail)

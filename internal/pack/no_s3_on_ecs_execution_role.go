@@ -105,13 +105,14 @@ func (c *execRoleConfig) unverifiable(detail, fix string) judgement {
 }
 
 // content returns what a grant grants: its document, or the managed policy it attaches judged
-// by the one managed-policy judgement or read from the stack. what names the policy for messages.
+// by the one managed-policy judgement or read from the stack. what names a policy read from the
+// stack, for messages.
 func (c *execRoleConfig) content(g *grant, p *policyDecl) (dv docVerdict, what string) {
 	if g.kind != viaManagedPolicy || g.doc.state != docAbsent {
 		return g.doc, ""
 	}
 	if p != nil {
-		what = fmt.Sprintf(" of customer managed policy %q", p.id.Name)
+		what = fmt.Sprintf("customer managed policy %q", p.id.Name)
 	}
 	switch {
 	case g.arnUnknown && p == nil:
@@ -124,7 +125,7 @@ func (c *execRoleConfig) content(g *grant, p *policyDecl) (dv docVerdict, what s
 		return docVerdict{state: docMalformed, detail: fmt.Sprintf("%q is not an IAM policy ARN", g.policyARN)}, ""
 	}
 	if v, decided := managedPolicyVerdict(id, g.policyARN, c.ExtraS3ManagedPolicyArns); decided {
-		return v, fmt.Sprintf(" of %s", id.Name)
+		return v, ""
 	}
 	if p != nil {
 		return p.doc, what
@@ -139,10 +140,11 @@ func (c *execRoleConfig) judge(l *link, final bool) judgement {
 	g := l.grant
 	fix := linkFix(l)
 	if l.unmatched {
-		return c.unverifiable("it names the role by its unique ID, which the pack matches to a role only "+
-			"with the stack's outputs (preview, policy analyze)", fix)
+		return c.unverifiable("an update without a preview does not show role unique IDs (they are outputs), so the "+
+			"pack matches this principal to a role only in a preview or policy analyze",
+			"name roles by ARN in resource policies; never the execution role")
 	}
-	dv, _ := c.content(g, l.policy)
+	dv, what := c.content(g, l.policy)
 	switch dv.state {
 	case docAbsent, docNoS3:
 		return judgement{}
@@ -154,6 +156,9 @@ func (c *execRoleConfig) judge(l *link, final bool) judgement {
 	}
 	jd := c.judgeS3(l, dv, final)
 	jd.fix = cmp.Or(jd.fix, fix)
+	if what != "" && jd.detail != "" {
+		jd.detail = what + ", " + jd.detail
+	}
 	if jd.outcome == fail && l.maybe {
 		return c.unverifiable(jd.detail+"; whether the statement reaches the role depends on its account or "+
 			"unique ID, which the pack does not know yet", jd.fix)
@@ -178,18 +183,19 @@ func (c *execRoleConfig) judgeS3(l *link, dv docVerdict, final bool) judgement {
 			return judgement{outcome: fail, detail: note.String()}
 		}
 		covered, shaped, why := allow.check(&dv.doc.Statements[note.Index-1])
+		beyond := iampolicy.StatementNote{Index: note.Index, Sid: note.Sid, Why: why}.String()
 		switch {
 		case covered:
 			continue
 		case shaped && (!final || filesUnknown):
 			if pending == "" {
-				pending = note.String() + ": " + why
+				pending = beyond
 			}
 		case shaped:
-			return judgement{outcome: fail, detail: note.String() + ": " + why + "; " + allow.need(),
+			return judgement{outcome: fail, detail: beyond + "; " + allow.need(),
 				fix: "list the file in the environmentFiles of a task definition that uses this role, or remove the grant"}
 		case len(files) > 0:
-			return judgement{outcome: fail, detail: note.String() + ": " + why + "; " + allow.need()}
+			return judgement{outcome: fail, detail: beyond + "; " + allow.need()}
 		default:
 			return judgement{outcome: fail, detail: note.String()}
 		}
