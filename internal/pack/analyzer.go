@@ -142,10 +142,11 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 	}
 	cp := a.cfg.Load()
 	typ := string(r.Type)
-	rc := &resourceCtx{AnalyzerResource: r, stack: a.stack.Load(), docs: a.docs, run: a.run}
+	rc := &resourceCtx{AnalyzerResource: r, stack: a.stack.Load(), docs: a.docs, run: a.run,
+		containers: containersOnce{props: r.Properties}}
 	a.run.markAnalyzed(r.URN)
 	if cp.usesJoin && isJoinType[typ] {
-		rc.facts = extractFacts(&r, nil, a.docs)
+		rc.facts = extractFacts(&r, nil, a.docs, &rc.containers)
 		j := a.run.join
 		j.mu.Lock()
 		j.record(rc.facts)
@@ -177,7 +178,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		for i := range resources {
 			r := &resources[i]
 			if isJoinType[string(r.Type)] {
-				sc.join.record(extractFacts(&r.AnalyzerResource, r.PropertyDependencies, a.docs))
+				sc.join.record(extractFacts(&r.AnalyzerResource, r.PropertyDependencies, a.docs, &containersOnce{props: r.Properties}))
 			}
 		}
 		sc.reported = a.run.reportedLinks()
@@ -191,7 +192,8 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		if sc.analyzed[r.URN] {
 			continue
 		}
-		rc := &resourceCtx{AnalyzerResource: r.AnalyzerResource, docs: a.docs, run: a.run}
+		rc := &resourceCtx{AnalyzerResource: r.AnalyzerResource, docs: a.docs, run: a.run,
+			containers: containersOnce{props: r.Properties}}
 		if sc.join != nil {
 			if rc.facts = sc.join.facts[r.URN]; rc.facts != nil && rc.facts.role != nil {
 				rc.isTaskRole = sc.join.isTaskRole(rc.facts.role)
@@ -243,9 +245,10 @@ func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
 // resourceCtx is what a resource check sees.
 type resourceCtx struct {
 	plugin.AnalyzerResource
-	stack *StackConfig
-	docs  *docCache
-	run   *runState
+	stack      *StackConfig
+	docs       *docCache
+	run        *runState
+	containers containersOnce // the container definitions, parsed once
 	// For the resource types of the join, when a policy that uses it is enabled:
 	facts      *resourceFacts
 	links      []link // grants to execution roles this resource completes

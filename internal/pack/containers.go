@@ -24,6 +24,23 @@ type container struct {
 	} `json:"environmentFiles"`
 }
 
+// containersOnce parses a resource's container definitions once for every check that reads them.
+type containersOnce struct {
+	props resource.PropertyMap
+	done  bool
+	cs    []container
+	state valueState
+	err   error
+}
+
+func (c *containersOnce) get() ([]container, valueState, error) {
+	if !c.done {
+		c.cs, c.state, c.err = containerDefs(c.props)
+		c.done = true
+	}
+	return c.cs, c.state, c.err
+}
+
 // containerDefs parses a task definition's containerDefinitions (a JSON string, or already a
 // list). state is unknown during preview when the JSON interpolates other resources' outputs.
 func containerDefs(props resource.PropertyMap) ([]container, valueState, error) {

@@ -33,7 +33,7 @@ var ecsCredentialChainPolicy = newPolicy(spec[noConfig]{
 })
 
 func checkCredentialChain(rc *resourceCtx, _ *noConfig) []finding {
-	cs, state, err := containerDefs(rc.Properties)
+	cs, state, err := rc.containers.get()
 	if state != known || err != nil {
 		return nil
 	}

@@ -32,7 +32,7 @@ func checkTaskRoleForS3(rc *resourceCtx, _ *noConfig) []finding {
 	if t := getString(rc.Properties, "taskRoleArn"); t.state == unknown || (t.known() && t.s != "") {
 		return nil
 	}
-	cs, state, err := containerDefs(rc.Properties)
+	cs, state, err := rc.containers.get()
 	if state != known || err != nil {
 		return nil
 	}

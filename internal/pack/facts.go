@@ -185,7 +185,9 @@ func (p path) String() string { return fmt.Sprintf("%s (%s %q)", p.what, p.urn.T
 
 // extractFacts reads what a resource grants to which role and which roles it uses. deps is the
 // engine's property dependencies (AnalyzeStack; nil in Analyze).
-func extractFacts(r *plugin.AnalyzerResource, deps map[resource.PropertyKey][]resource.URN, docs *docCache) *resourceFacts {
+func extractFacts(r *plugin.AnalyzerResource, deps map[resource.PropertyKey][]resource.URN, docs *docCache,
+	containers *containersOnce,
+) *resourceFacts {
 	f := &resourceFacts{urn: r.URN}
 	if r.Provider != nil {
 		f.provider = r.Provider.URN
@@ -244,7 +246,7 @@ func extractFacts(r *plugin.AnalyzerResource, deps map[resource.PropertyKey][]re
 		}
 		f.policy = pd
 	case awsfacts.TypeTaskDefinition:
-		f.addTaskDefinition(r.URN, props, deps)
+		f.addTaskDefinition(r.URN, props, deps, containers)
 	}
 	if k, ok := resourcePolicyKinds[typ]; ok {
 		f.addResourcePolicy(r.URN, k.label, props, k.path, deps, docs)
@@ -329,7 +331,9 @@ func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource
 
 // addTaskDefinition records the roles a task definition names and the environment files its
 // execution role must be able to read.
-func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.PropertyMap, deps map[resource.PropertyKey][]resource.URN) {
+func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.PropertyMap,
+	deps map[resource.PropertyKey][]resource.URN, containers *containersOnce,
+) {
 	exec := roleRefFromName(getString(props, "executionRoleArn"), deps["executionRoleArn"], f.provider)
 	task := roleRefFromName(getString(props, "taskRoleArn"), deps["taskRoleArn"], f.provider)
 	// ECS runs a task definition's roles in its own account (the roles are passed with
@@ -341,7 +345,7 @@ func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.Prope
 	}
 	u := &execUse{source: urn, role: exec, byTaskDef: true,
 		via: fmt.Sprintf("task definition %q names it as executionRoleArn", urn.Name())}
-	cs, state, err := containerDefs(props)
+	cs, state, err := containers.get()
 	switch {
 	case state == unknown:
 		u.envUnknown = true

@@ -72,7 +72,7 @@ func checkEmbeddedCredentials(rc *resourceCtx, c *credentialsConfig) []finding {
 	case awsfacts.TypeStack:
 		msgs = append(msgs, stackConfigFindings(rc.stack)...)
 	case awsfacts.TypeTaskDefinition:
-		m, scanned := c.containerFindings(rc.Properties)
+		m, scanned := c.containerFindings(&rc.containers)
 		msgs = append(msgs, m...)
 		if scanned {
 			skipScan["containerDefinitions"] = true
@@ -143,8 +143,8 @@ func (c *credentialsConfig) forbiddenEnvName(name string) bool {
 
 // containerFindings checks a task definition's containers; scanned is false when the container
 // definitions could not be read (so the generic scan still looks at them).
-func (c *credentialsConfig) containerFindings(props resource.PropertyMap) (msgs []string, scanned bool) {
-	cs, state, err := containerDefs(props)
+func (c *credentialsConfig) containerFindings(containers *containersOnce) (msgs []string, scanned bool) {
+	cs, state, err := containers.get()
 	switch {
 	case state == unknown:
 		return nil, false // nothing to read yet; scanned again at update with known values
