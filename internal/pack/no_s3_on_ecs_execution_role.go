@@ -323,7 +323,7 @@ func (a envFileAllowance) check(st *iampolicy.Statement) (covered, shaped bool, 
 		if strings.ContainsAny(r, "*?") {
 			return false, false, fmt.Sprintf("Resource %q is a pattern, not the environment files themselves", r)
 		}
-		isObject := strings.Contains(arnResourcePart(r), "/")
+		isObject := isObjectARN(r)
 		for _, act := range acts {
 			switch get := strings.EqualFold(act, actGetObject); {
 			case get && isObject && !slices.Contains(a.objects, r):
@@ -342,16 +342,18 @@ func mayBeS3Action(act string) bool {
 	return slices.ContainsFunc(iampolicy.S3Namespaces, func(ns string) bool { return iampolicy.MatchAction(service, ns) })
 }
 
-// mayBeS3Resource says whether a resource pattern may name an S3 resource.
+// mayBeS3Resource says whether a resource pattern may name an S3 resource ("*" and anything that
+// is not an ARN may).
 func mayBeS3Resource(r string) bool {
-	parts := strings.SplitN(r, ":", 6)
-	if len(parts) != 6 {
+	a, err := awsfacts.ParseARN(r)
+	if err != nil {
 		return true
 	}
-	return slices.ContainsFunc(iampolicy.S3Namespaces, func(ns string) bool { return iampolicy.MatchAction(parts[2], ns) })
+	return slices.ContainsFunc(iampolicy.S3Namespaces, func(ns string) bool { return iampolicy.MatchAction(a.Service, ns) })
 }
 
-func arnResourcePart(r string) string {
-	parts := strings.SplitN(r, ":", 6)
-	return parts[len(parts)-1]
+// isObjectARN says whether an S3 ARN names an object (bucket/key) rather than a bucket.
+func isObjectARN(r string) bool {
+	a, err := awsfacts.ParseARN(r)
+	return err == nil && strings.Contains(a.Resource, "/")
 }

@@ -243,12 +243,15 @@ func globOrEqual(like bool, pattern, s string) bool {
 // Parts the pack does not know (partition, account, path) match as "maybe" where the pattern
 // pins them. Role names are compared without letter case, as IAM keeps them unique.
 func roleARNMatches(like bool, pattern string, r roleFacts) tri {
-	parts := strings.SplitN(strings.ToLower(pattern), ":", 6)
-	if len(parts) != 6 {
+	if like && strings.Trim(pattern, "*") == "" {
+		return yes // "*" matches every principal
+	}
+	a, err := awsfacts.ParseARN(strings.ToLower(pattern))
+	if err != nil {
 		return no
 	}
 	m := func(p, s string) bool { return globOrEqual(like, p, s) }
-	if !m(parts[0], "arn") || !m(parts[2], "iam") || !m(parts[3], "") {
+	if !m(a.Service, "iam") || !m(a.Region, "") {
 		return no
 	}
 	t := yes
@@ -263,14 +266,14 @@ func roleARNMatches(like bool, pattern string, r roleFacts) tri {
 		}
 	}
 	// A stack lives in one partition: an unknown partition is not a reason for doubt.
-	if r.id.Partition != "" && !m(parts[1], r.id.Partition) {
+	if r.id.Partition != "" && !m(a.Partition, r.id.Partition) {
 		return no
 	}
-	unknownPart(parts[4], r.id.Account)
+	unknownPart(a.AccountID, r.id.Account)
 	if t == no {
 		return no
 	}
-	res := parts[5]
+	res := a.Resource
 	name := strings.ToLower(r.id.Name)
 	switch {
 	case name == "" && r.prefix != "":
