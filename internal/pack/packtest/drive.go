@@ -94,7 +94,7 @@ func Run(ctx context.Context, t Target, c Case, m Mode) (Result, error) {
 	var res Result
 	if c.Config != nil {
 		if err := t.Configure(ctx, c.Config); err != nil {
-			return res, fmt.Errorf("Configure: %w", err)
+			return res, fmt.Errorf("configuring the pack: %w", err)
 		}
 	}
 	if m != PolicyAnalyze {
