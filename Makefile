@@ -34,3 +34,9 @@ bench:
 
 clean:
 	rm -rf .bin .offline bench/out
+
+# ---- Release (owned by the audit/release work; kept apart from the targets above) ----
+.PHONY: release
+## release: cross-compile keyless-policy and keyless-audit (linux/darwin × amd64/arm64), version-stamped, with SHA256SUMS, into .bin/release/ (VERSION defaults to policypack/PulumiPolicy.yaml's)
+release:
+	scripts/release.sh $(VERSION)

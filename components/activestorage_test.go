@@ -13,13 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 const bucketARN = "arn:aws:s3:::dev-images-example-com"
 
 func TestResourcesAndParents(t *testing.T) {
 	args := validArgs()
-	args.Versioning = true
 	args.CORSOrigins = []string{"https://www.example.com"}
 	args.Secrets = map[string]string{"RAILS_MASTER_KEY": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/railsapp/dev/RAILS_MASTER_KEY"}
 	r := mustRun(t, args, false)
@@ -59,15 +59,16 @@ func TestResourcesAndParents(t *testing.T) {
 		"railsapp-execution-role-secrets": tRolePolicy,
 		"railsapp-logs":                   tLogGroup,
 		"railsapp-task":                   tTaskDef,
+		"railsapp-destroy-guard":          guardType,
 	}, got)
 	for _, p := range childParents {
 		assert.True(t, strings.HasSuffix(p, "::"+ActiveStorageType+"::railsapp"), "child parent %q is not the component", p)
 	}
-	assert.ElementsMatch(t, []string{"aws:index/getCallerIdentity:getCallerIdentity", "aws:index/getRegion:getRegion"}, r.mocks.Invokes())
+	assert.ElementsMatch(t, []string{awsfacts.InvokeGetCallerIdentity, awsfacts.InvokeGetRegion}, r.mocks.Invokes())
 }
 
 func TestOptionalResourcesAbsentByDefault(t *testing.T) {
-	r := mustRun(t, validArgs(), false)
+	r := mustRun(t, unprotected(), false)
 	for _, tok := range []string{tVersioning, tCORS, tRolePolicy} {
 		assert.Empty(t, r.mocks.ByType(tok), tok)
 	}
@@ -267,7 +268,7 @@ func TestTaskDefinition(t *testing.T) {
 
 	lg := r.one(t, tLogGroup)
 	assert.Equal(t, "/ecs/dev-server", inputString(t, lg, "name"))
-	assert.Equal(t, float64(DefaultLogRetentionDays), input(lg, "retentionInDays").NumberValue())
+	assert.Equal(t, float64(30), input(lg, "retentionInDays").NumberValue())
 	assert.Equal(t, "arn:aws:ecs:ap-northeast-1:111122223333:task-definition/dev-server:1", r.outString(t, "taskDefinitionArn"))
 }
 
@@ -291,9 +292,10 @@ func TestNoCredentialInContainerDefinitions(t *testing.T) {
 func TestTaskDefinitionDependsOnEveryGrant(t *testing.T) {
 	args := validArgs()
 	args.Secrets = map[string]string{"RAILS_MASTER_KEY": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/k"}
+	args.EnableExecCommand = true
 	r := mustRun(t, args, false)
 	deps := r.one(t, tTaskDef).RegisterRPC.GetDependencies()
-	for _, name := range []string{"railsapp-task-role-s3", "railsapp-execution-role-managed", "railsapp-execution-role-secrets", "railsapp-logs"} {
+	for _, name := range []string{"railsapp-task-role-s3", "railsapp-task-role-exec", "railsapp-execution-role-managed", "railsapp-execution-role-secrets", "railsapp-logs"} {
 		found := slices.ContainsFunc(deps, func(u string) bool { return strings.HasSuffix(u, "::"+name) })
 		assert.True(t, found, "task definition does not depend on %s: %v", name, deps)
 	}
@@ -350,13 +352,12 @@ func TestLifecycleAndVersioning(t *testing.T) {
 		sort.Strings(ids)
 		return ids
 	}
-	plain := mustRun(t, validArgs(), false)
+	plain := mustRun(t, unprotected(), false)
 	assert.Equal(t, []string{"abort-incomplete-multipart-uploads"}, ruleIDs(plain))
 	abort := input(plain.one(t, tLifecycle), "rules").ArrayValue()[0].ObjectValue()["abortIncompleteMultipartUpload"]
 	assert.Equal(t, float64(7), abort.ObjectValue()["daysAfterInitiation"].NumberValue())
 
 	args := validArgs()
-	args.Versioning = true
 	args.NoncurrentVersionExpirationDays = 90
 	v := mustRun(t, args, false)
 	assert.Equal(t, "Enabled", inputString(t, v.one(t, tVersioning), "versioningConfiguration", "status"))
@@ -386,28 +387,11 @@ func TestCORSForDirectUploads(t *testing.T) {
 	assert.Equal(t, args.CORSOrigins, strs("allowedOrigins"))
 }
 
-func TestProtectAndForceDestroy(t *testing.T) {
-	args := validArgs()
-	args.ProtectBucket = true
-	r := mustRun(t, args, false)
-	assert.True(t, r.one(t, tBucket).RegisterRPC.GetProtect())
-	assert.False(t, input(r.one(t, tBucket), "forceDestroy").BoolValue())
-	for _, res := range r.mocks.Resources() {
-		if res.TypeToken != tBucket {
-			assert.False(t, res.RegisterRPC.GetProtect(), "%s is protected; only the bucket should be", res.Name)
-		}
-	}
-
-	args = validArgs()
-	args.ForceDestroy = true
-	r = mustRun(t, args, false)
-	assert.False(t, r.one(t, tBucket).RegisterRPC.GetProtect())
-	assert.True(t, input(r.one(t, tBucket), "forceDestroy").BoolValue())
-}
-
 func TestStorageYml(t *testing.T) {
 	r := mustRun(t, validArgs(), false)
-	assert.Equal(t, "amazon:\n  service: S3\n  region: ap-northeast-1\n  bucket: <%= ENV.fetch(\"AWS_S3_BUCKET_NAME\") %>\n",
+	// The ERB of every service is evaluated in every Rails environment: without the variable
+	// (development, test, CI) the bucket must fall back to nil instead of raising KeyError.
+	assert.Equal(t, "amazon:\n  service: S3\n  region: ap-northeast-1\n  bucket: <%= ENV.fetch(\"AWS_S3_BUCKET_NAME\", nil) %>\n",
 		r.outString(t, "storageYml"))
 	for _, k := range []string{"access_key_id", "secret_access_key", "session_token"} {
 		assert.NotContains(t, r.outString(t, "storageYml"), k)
@@ -465,15 +449,9 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.Len(t, ae.Problems, 2)
 	assert.Empty(t, r.mocks.Resources(), "nothing may be registered for invalid args")
-	assert.Empty(t, r.mocks.Invokes())
+	assert.ElementsMatch(t, []string{awsfacts.InvokeGetCallerIdentity, awsfacts.InvokeGetRegion}, r.mocks.Invokes(),
+		"only the lookups the region checks need")
 
 	_, err = runComponent(t, nil, false)
 	require.ErrorContains(t, err, "args are required")
-}
-
-func TestPartitionOf(t *testing.T) {
-	assert.Equal(t, "aws", partitionOf("arn:aws:sts::111122223333:assumed-role/x/y", "us-east-1"))
-	assert.Equal(t, "aws-cn", partitionOf("arn:aws-cn:sts::111122223333:assumed-role/x/y", "cn-north-1"))
-	assert.Equal(t, "aws-us-gov", partitionOf("", "us-gov-west-1"))
-	assert.Equal(t, "aws", partitionOf("", "eu-west-1"))
 }

@@ -1,10 +1,10 @@
 package components
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,13 +27,21 @@ func TestValidArgs(t *testing.T) {
 		},
 		func(a *ActiveStorageArgs) { a.ExecutionRoleArn = "arn:aws:iam::111122223333:role/service-role/exec" },
 		func(a *ActiveStorageArgs) {
-			a.Secrets = map[string]string{"X": "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:app/x-AbCdEf"}
+			a.Secrets = map[string]string{"X": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/x-AbCdEf"}
+		},
+		func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:app/x"}
+			a.SecretsKMSKeyArns = []string{"arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+		},
+		func(a *ActiveStorageArgs) { a.EnableExecCommand = true },
+		func(a *ActiveStorageArgs) {
+			a.ProtectBucket, a.RetainBucket = pulumi.BoolRef(false), pulumi.BoolRef(false)
 		},
 	}
 	for i, mutate := range ok {
 		a := validArgs()
 		mutate(a)
-		assert.NoError(t, a.Validate(), "case %d", i)
+		assert.NoError(t, a.Validate(testRegion), "case %d", i)
 	}
 }
 
@@ -70,6 +78,12 @@ func TestInvalidArgs(t *testing.T) {
 		{"kms alias", func(a *ActiveStorageArgs) {
 			a.KMSKeyArn = "arn:aws:kms:ap-northeast-1:111122223333:alias/railsapp"
 		}, "kmsKeyArn", []string{"key/<key-id>"}},
+		{"kms other region", func(a *ActiveStorageArgs) {
+			a.KMSKeyArn = "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		}, "kmsKeyArn", []string{"us-east-1", "ap-northeast-1"}},
+		{"kms other partition", func(a *ActiveStorageArgs) {
+			a.KMSKeyArn = "arn:aws-cn:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		}, "kmsKeyArn", []string{"partition aws-cn"}},
 		{"cors any", func(a *ActiveStorageArgs) { a.CORSOrigins = []string{"*"} }, "corsOrigins", []string{"scheme://host"}},
 		{"cors path", func(a *ActiveStorageArgs) { a.CORSOrigins = []string{"https://example.com/uploads"} }, "corsOrigins", []string{"no path"}},
 		{"cors scheme", func(a *ActiveStorageArgs) { a.CORSOrigins = []string{"ftp://example.com"} }, "corsOrigins", []string{"https or http"}},
@@ -103,7 +117,32 @@ func TestInvalidArgs(t *testing.T) {
 		}, "secrets", []string{"RAILS_MASTER_KEY", "parameter/<name>", "secret:<name>"}},
 		{"secret S3 ARN", func(a *ActiveStorageArgs) {
 			a.Secrets = map[string]string{"X": "arn:aws:s3:::dev-images-example-com/x"}
-		}, "secrets", []string{"not an SSM parameter or Secrets Manager secret ARN"}},
+		}, "secrets", []string{"not an SSM parameter or Secrets Manager secret"}},
+		{"secret other partition", func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:app/x-AbCdEf"}
+		}, "secrets", []string{"partition aws-cn"}},
+		{"secret half a JSON key form", func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:app/x-AbCdEf:password"}
+		}, "secrets", []string{":<json-key>:<version-stage>:<version-id>"}},
+		{"secret stage and ID", func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:app/x-AbCdEf::AWSCURRENT:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+		}, "secrets", []string{"both a version stage and a version ID"}},
+		{"secrets keys without secrets", func(a *ActiveStorageArgs) {
+			a.SecretsKMSKeyArns = []string{"arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+		}, "secretsKmsKeyArns", []string{"without secrets"}},
+		{"secrets keys with an existing role", func(a *ActiveStorageArgs) {
+			a.ExecutionRoleArn = "arn:aws:iam::111122223333:role/exec"
+			a.Secrets = map[string]string{"X": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/x"}
+			a.SecretsKMSKeyArns = []string{"arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+		}, "secretsKmsKeyArns", []string{"creates no execution role"}},
+		{"secrets key alias", func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/x"}
+			a.SecretsKMSKeyArns = []string{"arn:aws:kms:ap-northeast-1:111122223333:alias/aws/ssm"}
+		}, "secretsKmsKeyArns", []string{"alias"}},
+		{"secrets key where no secret is", func(a *ActiveStorageArgs) {
+			a.Secrets = map[string]string{"X": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/x"}
+			a.SecretsKMSKeyArns = []string{"arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+		}, "secretsKmsKeyArns", []string{"no configured secret"}},
 		{"secret also env", func(a *ActiveStorageArgs) {
 			a.ContainerEnv = map[string]string{"X": "1"}
 			a.Secrets = map[string]string{"X": "arn:aws:ssm:ap-northeast-1:111122223333:parameter/x"}
@@ -113,7 +152,7 @@ func TestInvalidArgs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := validArgs()
 			tc.mutate(a)
-			err := a.Validate()
+			err := a.Validate(testRegion)
 			require.Error(t, err)
 			var ae *ArgsError
 			require.ErrorAs(t, err, &ae)
@@ -145,7 +184,7 @@ func TestCredentialEnvNamesRefused(t *testing.T) {
 			} else {
 				a.Secrets = map[string]string{n: "arn:aws:ssm:ap-northeast-1:111122223333:parameter/x"}
 			}
-			err := a.Validate()
+			err := a.Validate(testRegion)
 			require.Error(t, err, "%s in %s", n, field)
 			assert.Contains(t, err.Error(), field+": "+n+" is an AWS credential variable")
 			assert.Contains(t, err.Error(), "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY", "lists the refused names")
@@ -157,7 +196,7 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	a := validArgs()
 	a.CPU, a.Image, a.LogRetentionDays = 100, "", 2
 	var ae *ArgsError
-	require.ErrorAs(t, a.Validate(), &ae)
+	require.ErrorAs(t, a.Validate(testRegion), &ae)
 	var fields []string
 	for _, p := range ae.Problems {
 		fields = append(fields, p.Field)
@@ -179,19 +218,32 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 30, d.LogRetentionDays)
 	assert.Equal(t, 7, d.AbortIncompleteMultipartUploadDays)
 	assert.Equal(t, 30, d.NoncurrentVersionExpirationDays)
+	assert.True(t, *d.ProtectBucket && *d.RetainBucket && *d.Versioning && *d.KeepTaskDefinitionRevisions)
+	assert.Equal(t, map[string]string{"Environment": "staging"}, d.Tags)
 
 	withArn := ActiveStorageArgs{Environment: "x", ExecutionRoleArn: "arn:aws:iam::111122223333:role/e"}.withDefaults()
 	assert.Empty(t, withArn.ExecutionRoleName, "no role name is invented when an existing role is used")
 }
 
-// Every argument has a distinct `key` tag (the program's config key).
-func TestArgKeysDistinct(t *testing.T) {
-	seen := map[string]bool{}
-	typ := reflect.TypeOf(ActiveStorageArgs{})
-	for i := range typ.NumField() {
-		k := typ.Field(i).Tag.Get("key")
-		require.NotEmpty(t, k, typ.Field(i).Name)
-		require.False(t, seen[k], "duplicate key %s", k)
-		seen[k] = true
-	}
+// Region-scoped checks need the stack's region; without it they are skipped.
+func TestValidateWithoutRegion(t *testing.T) {
+	a := validArgs()
+	a.KMSKeyArn = "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+	assert.NoError(t, a.Validate(""))
+	assert.Error(t, a.Validate(testRegion))
+}
+
+// The caller's maps, slices and pointers are copied: changing them later does not reach the
+// component.
+func TestDefaultsCopyTheCallersValues(t *testing.T) {
+	protect := true
+	a := ActiveStorageArgs{Environment: "x", Image: testImage, ProtectBucket: &protect,
+		CORSOrigins: []string{"https://a.example.com"}, Tags: map[string]string{"Environment": "x"}}
+	d := a.withDefaults()
+	protect = false
+	a.CORSOrigins[0] = "https://b.example.com"
+	a.Tags["Team"] = "y"
+	assert.True(t, *d.ProtectBucket)
+	assert.Equal(t, []string{"https://a.example.com"}, d.CORSOrigins)
+	assert.Equal(t, map[string]string{"Environment": "x"}, d.Tags)
 }

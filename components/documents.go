@@ -3,8 +3,11 @@ package components
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 // The documents below are built in Go from plain values (no provider invoke), so that whenever the
@@ -30,76 +33,64 @@ type servicePrincipal struct {
 	Service string `json:"Service"`
 }
 
-const (
-	iamVersion          = "2012-10-17"
-	ecsTasksPrincipal   = "ecs-tasks.amazonaws.com"
-	executionPolicyPath = "policy/service-role/AmazonECSTaskExecutionRolePolicy"
-)
-
-// The task role's S3 actions. Active Storage needs exactly these (rails-aws-semantics §1.2):
-// ListBucket on the bucket for delete_prefixed (variant purge) and for HeadObject to answer 404 rather
-// than 403; Get/Put/Delete on objects.
+// The task role's S3 actions. Active Storage needs exactly these: ListBucket on the bucket for
+// delete_prefixed (variant purge) and for HeadObject to answer 404 rather than 403; Get/Put/Delete
+// on objects.
 var (
 	bucketActions = []string{"s3:ListBucket"}
 	objectActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
-	kmsActions    = []string{"kms:GenerateDataKey", "kms:Decrypt"}
 )
 
 func marshalDocument(doc policyDocument) string {
-	b, err := json.Marshal(doc)
+	doc.Version = awsfacts.IAMPolicyVersion
+	return mustJSON(doc)
+}
+
+// mustJSON marshals values made only of strings, numbers, bools, slices and maps of them, which
+// cannot fail.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
 	if err != nil {
-		// Only strings, slices and maps of strings: cannot fail.
-		panic(fmt.Sprintf("marshal policy document: %v", err))
+		panic(fmt.Sprintf("marshal %T: %v", v, err))
 	}
 	return string(b)
 }
 
-// bucketArn is the ARN of an S3 bucket: S3 ARNs carry neither region nor account.
-func bucketArn(partition, bucket string) string { return "arn:" + partition + ":s3:::" + bucket }
-
-// roleArn is the ARN of a role created at the default path "/".
-func roleArn(partition, account, name string) string {
-	return "arn:" + partition + ":iam::" + account + ":role/" + name
-}
-
-// policyArn is the ARN of a customer managed policy created at the default path "/".
-func policyArn(partition, account, name string) string {
-	return "arn:" + partition + ":iam::" + account + ":policy/" + name
-}
-
-// managedExecutionPolicyArn is AWS's managed policy for the ECS agent (ECR pull, CloudWatch Logs).
-func managedExecutionPolicyArn(partition string) string {
-	return "arn:" + partition + ":iam::aws:" + executionPolicyPath
-}
-
 // taskPolicyDocument is the task role's least-privilege policy for Active Storage.
 func taskPolicyDocument(bucketARN string, allowAbort bool, kmsKeyArn string) string {
-	objActs := append([]string(nil), objectActions...)
+	objActs := slices.Clone(objectActions)
 	if allowAbort {
 		objActs = append(objActs, "s3:AbortMultipartUpload")
 	}
-	doc := policyDocument{Version: iamVersion, Statement: []statement{
+	doc := policyDocument{Statement: []statement{
 		{Sid: "ListBucket", Effect: "Allow", Action: bucketActions, Resource: []string{bucketARN}},
 		{Sid: "ReadWriteDeleteObjects", Effect: "Allow", Action: objActs, Resource: []string{bucketARN + "/*"}},
 	}}
 	if kmsKeyArn != "" {
-		doc.Statement = append(doc.Statement, statement{
-			Sid: "UseBucketKmsKey", Effect: "Allow", Action: kmsActions, Resource: []string{kmsKeyArn},
-		})
+		doc.Statement = append(doc.Statement, statement{Sid: "UseBucketKmsKey", Effect: "Allow",
+			Action: []string{awsfacts.KMSGenerateDataKey, awsfacts.KMSDecrypt}, Resource: []string{kmsKeyArn}})
 	}
 	return marshalDocument(doc)
+}
+
+// execCommandPolicyDocument lets the SSM agent in the task open ECS Exec sessions.
+func execCommandPolicyDocument() string {
+	return marshalDocument(policyDocument{Statement: []statement{{
+		Sid: "EcsExecSessions", Effect: "Allow", Action: awsfacts.ExecCommandActions(), Resource: []string{"*"},
+	}}})
 }
 
 // taskTrustPolicy lets only ECS tasks of this account, in this region, assume the task role
 // (the confused-deputy conditions AWS documents for task roles).
 func taskTrustPolicy(partition, region, account string) string {
-	return marshalDocument(policyDocument{Version: iamVersion, Statement: []statement{{
+	ecsARN := awsfacts.ARN{Partition: partition, Service: "ecs", Region: region, AccountID: account, Resource: "*"}
+	return marshalDocument(policyDocument{Statement: []statement{{
 		Sid:       "EcsTasksAssumeRole",
 		Effect:    "Allow",
-		Principal: servicePrincipal{Service: ecsTasksPrincipal},
+		Principal: servicePrincipal{Service: awsfacts.ECSTasksPrincipal},
 		Action:    []string{"sts:AssumeRole"},
 		Condition: map[string]map[string]string{
-			"ArnLike":      {"aws:SourceArn": "arn:" + partition + ":ecs:" + region + ":" + account + ":*"},
+			"ArnLike":      {"aws:SourceArn": ecsARN.String()},
 			"StringEquals": {"aws:SourceAccount": account},
 		},
 	}}})
@@ -107,44 +98,48 @@ func taskTrustPolicy(partition, region, account string) string {
 
 // executionTrustPolicy is the plain ECS trust policy AWS documents for task execution roles.
 func executionTrustPolicy() string {
-	return marshalDocument(policyDocument{Version: iamVersion, Statement: []statement{{
+	return marshalDocument(policyDocument{Statement: []statement{{
 		Sid:       "EcsTasksAssumeRole",
 		Effect:    "Allow",
-		Principal: servicePrincipal{Service: ecsTasksPrincipal},
+		Principal: servicePrincipal{Service: awsfacts.ECSTasksPrincipal},
 		Action:    []string{"sts:AssumeRole"},
 	}}})
 }
 
-// secretsReadPolicy lets the execution role read exactly the given secret ARNs, so ECS can inject
-// them; it returns "" when there are none.
-func secretsReadPolicy(secrets map[string]string) string {
-	var ssm, sm []string
-	for _, arn := range secrets {
-		if ssmParamArnRe.MatchString(arn) {
-			ssm = append(ssm, arn)
-		} else {
-			sm = append(sm, arn)
+// secretsReadPolicy lets the execution role read exactly the given secrets (ECS injects them) and
+// decrypt with exactly the given customer managed keys; it returns "" when there is nothing to
+// grant. The secrets must have passed validation.
+func secretsReadPolicy(secrets map[string]string, kmsKeyArns []string) string {
+	byAction := map[string][]string{}
+	for _, v := range secrets {
+		ref, err := awsfacts.ParseSecretValueFrom(v)
+		if err != nil {
+			continue // refused by Validate
+		}
+		byAction[ref.Action()] = append(byAction[ref.Action()], ref.GrantResource())
+	}
+	var sts []statement
+	for _, g := range []struct{ sid, action string }{
+		{"ReadSsmParameters", awsfacts.SSMGetParameters},
+		{"ReadSecretsManagerSecrets", awsfacts.SecretsManagerGetSecretValue},
+	} {
+		if res := byAction[g.action]; len(res) > 0 {
+			sts = append(sts, statement{Sid: g.sid, Effect: "Allow", Action: []string{g.action}, Resource: uniqueSorted(res)})
 		}
 	}
-	ssm, sm = uniqueSorted(ssm), uniqueSorted(sm)
-	var sts []statement
-	if len(ssm) > 0 {
-		sts = append(sts, statement{Sid: "ReadSsmParameters", Effect: "Allow",
-			Action: []string{"ssm:GetParameters"}, Resource: ssm})
-	}
-	if len(sm) > 0 {
-		sts = append(sts, statement{Sid: "ReadSecretsManagerSecrets", Effect: "Allow",
-			Action: []string{"secretsmanager:GetSecretValue"}, Resource: sm})
+	if len(kmsKeyArns) > 0 {
+		sts = append(sts, statement{Sid: "DecryptSecrets", Effect: "Allow", Action: []string{awsfacts.KMSDecrypt},
+			Resource: uniqueSorted(kmsKeyArns)})
 	}
 	if len(sts) == 0 {
 		return ""
 	}
-	return marshalDocument(policyDocument{Version: iamVersion, Statement: sts})
+	return marshalDocument(policyDocument{Statement: sts})
 }
 
 // tlsOnlyBucketPolicy denies every request to the bucket that does not use TLS.
 func tlsOnlyBucketPolicy(bucketARN string) string {
-	return marshalDocument(policyDocument{Version: iamVersion, Statement: []statement{{
+	return marshalDocument(policyDocument{Statement: []statement{{
 		Sid:       "DenyInsecureTransport",
 		Effect:    "Deny",
 		Principal: "*",
@@ -155,15 +150,12 @@ func tlsOnlyBucketPolicy(bucketARN string) string {
 }
 
 func uniqueSorted(in []string) []string {
-	sort.Strings(in)
-	out := in[:0]
-	for i, s := range in {
-		if i == 0 || s != in[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
+
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // containerDefinition is the subset of an ECS container definition the component sets.
 type containerDefinition struct {
@@ -173,6 +165,7 @@ type containerDefinition struct {
 	PortMappings     []portMapping    `json:"portMappings"`
 	Environment      []keyValuePair   `json:"environment"`
 	Secrets          []secretRef      `json:"secrets,omitempty"`
+	LinuxParameters  *linuxParameters `json:"linuxParameters,omitempty"`
 	LogConfiguration logConfiguration `json:"logConfiguration"`
 }
 
@@ -192,6 +185,10 @@ type secretRef struct {
 	ValueFrom string `json:"valueFrom"`
 }
 
+type linuxParameters struct {
+	InitProcessEnabled bool `json:"initProcessEnabled"`
+}
+
 type logConfiguration struct {
 	LogDriver string            `json:"logDriver"`
 	Options   map[string]string `json:"options"`
@@ -202,14 +199,14 @@ type logConfiguration struct {
 // the AWS SDK in the container finds the task role's credentials by itself.
 func containerDefinitionsJSON(a ActiveStorageArgs, bucketName, region, logGroup string) string {
 	env := []keyValuePair{{Name: EnvBucketName, Value: bucketName}, {Name: EnvRegion, Value: region}}
-	for _, k := range sortedStringKeys(a.ContainerEnv) {
+	for _, k := range sortedKeys(a.ContainerEnv) {
 		env = append(env, keyValuePair{Name: k, Value: a.ContainerEnv[k]})
 	}
 	var secrets []secretRef
-	for _, k := range sortedStringKeys(a.Secrets) {
+	for _, k := range sortedKeys(a.Secrets) {
 		secrets = append(secrets, secretRef{Name: k, ValueFrom: a.Secrets[k]})
 	}
-	defs := []containerDefinition{{
+	def := containerDefinition{
 		Name:      a.ContainerName,
 		Image:     a.Image,
 		Essential: true,
@@ -222,21 +219,24 @@ func containerDefinitionsJSON(a ActiveStorageArgs, bucketName, region, logGroup 
 			"awslogs-region":        region,
 			"awslogs-stream-prefix": a.ContainerName,
 		}},
-	}}
-	b, err := json.Marshal(defs)
-	if err != nil {
-		panic(fmt.Sprintf("marshal container definitions: %v", err))
 	}
-	return string(b)
+	if a.EnableExecCommand {
+		// An init process reaps the SSM agent's child processes of ECS Exec sessions (AWS's
+		// recommendation for ECS Exec).
+		def.LinuxParameters = &linuxParameters{InitProcessEnabled: true}
+	}
+	return mustJSON([]containerDefinition{def})
 }
 
 // StorageYml is the config/storage.yml block for Rails: no keys, the bucket from the environment
-// variable the task definition sets, the region of the stack.
+// variable the task definition sets, the region of the stack. Rails evaluates the ERB of every
+// service in every environment, so the bucket falls back to nil where the variable is not set
+// (development, test, CI), which is harmless as long as those environments use another service.
 func StorageYml(region string) string {
 	return strings.Join([]string{
 		"amazon:",
 		"  service: S3",
 		"  region: " + region,
-		`  bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME") %>`,
+		`  bucket: <%= ENV.fetch("` + EnvBucketName + `", nil) %>`,
 	}, "\n") + "\n"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/keyless-ecs/railsapp/harness/awsmock"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 const (
@@ -20,25 +21,35 @@ const (
 
 // Resource type tokens (pulumi-aws v6).
 const (
-	tBucket     = "aws:s3/bucketV2:BucketV2"
-	tPAB        = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	tOwnership  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	tSSE        = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	tBucketPol  = "aws:s3/bucketPolicy:BucketPolicy"
-	tLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	tVersioning = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	tCORS       = "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2"
-	tPolicy     = "aws:iam/policy:Policy"
-	tRole       = "aws:iam/role:Role"
-	tAttach     = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	tRolePolicy = "aws:iam/rolePolicy:RolePolicy"
-	tLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
-	tTaskDef    = "aws:ecs/taskDefinition:TaskDefinition"
+	tBucket     = awsfacts.TypeBucketV2
+	tPAB        = awsfacts.TypeBucketPublicAccessBlock
+	tOwnership  = awsfacts.TypeBucketOwnershipControls
+	tSSE        = awsfacts.TypeBucketSSEV2
+	tBucketPol  = awsfacts.TypeBucketPolicy
+	tLifecycle  = awsfacts.TypeBucketLifecycleV2
+	tVersioning = awsfacts.TypeBucketVersioningV2
+	tCORS       = awsfacts.TypeBucketCorsV2
+	tPolicy     = awsfacts.TypePolicy
+	tRole       = awsfacts.TypeRole
+	tAttach     = awsfacts.TypeRolePolicyAttachment
+	tRolePolicy = awsfacts.TypeRolePolicy
+	tLogGroup   = awsfacts.TypeLogGroup
+	tTaskDef    = awsfacts.TypeTaskDefinition
 )
 
 func validArgs() *ActiveStorageArgs {
 	return &ActiveStorageArgs{Environment: "dev", BucketName: "dev-images-example-com", Image: testImage}
 }
+
+// unprotected is validArgs for a disposable stack: nothing protected, retained or versioned.
+func unprotected() *ActiveStorageArgs {
+	a := validArgs()
+	a.ProtectBucket, a.RetainBucket, a.Versioning = pulumi.BoolRef(false), pulumi.BoolRef(false), pulumi.BoolRef(false)
+	return a
+}
+
+// guardType is the destroy guard's type token as the mocks see it.
+const guardType = DestroyGuardType
 
 // run is one program run with mocks: the component plus its awaited outputs.
 type run struct {
@@ -47,11 +58,16 @@ type run struct {
 	outs  map[string]internals.UnsafeAwaitOutputResult
 }
 
-func runComponent(t *testing.T, args *ActiveStorageArgs, dryRun bool) (*run, error) {
+func runComponent(t *testing.T, args *ActiveStorageArgs, dryRun bool, opts ...pulumi.ResourceOption) (*run, error) {
+	t.Helper()
+	return runNamed(t, "railsapp", args, dryRun, opts...)
+}
+
+func runNamed(t *testing.T, name string, args *ActiveStorageArgs, dryRun bool, opts ...pulumi.ResourceOption) (*run, error) {
 	t.Helper()
 	r := &run{mocks: awsmock.New(testAccount, testRegion, dryRun), outs: map[string]internals.UnsafeAwaitOutputResult{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		comp, err := NewActiveStorage(ctx, "railsapp", args)
+		comp, err := NewActiveStorage(ctx, name, args, opts...)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keyless-ecs/railsapp/components"
 	"github.com/keyless-ecs/railsapp/internal/app"
 	"github.com/keyless-ecs/railsapp/harness/fakeaws"
 	"github.com/keyless-ecs/railsapp/harness/offline"
@@ -93,7 +94,7 @@ func checkResources(t *testing.T, st state, want stackExpectation) {
 	for _, r := range st {
 		if r.Parent == comp.URN {
 			children[string(r.Type)]++
-			assert.True(t, r.Custom, "%s is a custom resource", r.URN)
+			assert.Equal(t, string(r.Type) != components.DestroyGuardType, r.Custom, "%s: only the destroy guard is not a custom resource", r.URN)
 		}
 	}
 	expect := map[string]int{
@@ -110,6 +111,7 @@ func checkResources(t *testing.T, st state, want stackExpectation) {
 		"aws:iam/rolePolicy:RolePolicy":                                                              1,
 		"aws:cloudwatch/logGroup:LogGroup":                                                           1,
 		"aws:ecs/taskDefinition:TaskDefinition":                                                      1,
+		components.DestroyGuardType:                                                                  1,
 	}
 	if want.versioning {
 		expect["aws:s3/bucketVersioningV2:BucketVersioningV2"] = 1
@@ -150,7 +152,7 @@ func checkOutputs(t *testing.T, outs auto.OutputMap, want stackExpectation) {
 	yml := str("storageYml")
 	assert.Contains(t, yml, "service: S3")
 	assert.Contains(t, yml, "region: "+want.region)
-	assert.Contains(t, yml, `bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME") %>`)
+	assert.Contains(t, yml, `bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME", nil) %>`)
 	for _, key := range []string{"access_key_id", "secret_access_key"} {
 		assert.NotContains(t, yml, key, "storage.yml carries no keys: the SDK uses the task role")
 	}

@@ -1,16 +1,25 @@
-// Package awsmock is a pulumi.MockResourceMonitor for programs using the ActiveStorage component:
-// it records every registered resource, answers the two invokes the component makes
-// (getCallerIdentity, getRegion), and, outside preview, fills in the outputs AWS computes (ARNs,
-// auto-generated bucket names). In preview it leaves them out, so they are unknown, as with a real
-// provider.
+// Package awsmock is a pulumi.MockResourceMonitor that answers from the offline stand-in for the
+// aws provider (harness/fakeaws), so unit tests and the end-to-end tests see the same provider:
+// the same auto-names, defaults, IDs and computed outputs (ARNs), the same plan-time and API
+// rejections, and the same invokes (getCallerIdentity, getRegion, getPartition). In preview the
+// computed outputs are left out, so they are unknown, as with a real provider. It records every
+// registered resource and invoke for assertions.
 package awsmock
 
 import (
+	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/keyless-ecs/railsapp/harness/fakeaws"
 )
 
 // Mocks implements pulumi.MockResourceMonitor.
@@ -19,6 +28,8 @@ type Mocks struct {
 	Region  string // region getRegion returns
 	DryRun  bool   // preview: leave computed outputs unknown
 
+	provider *fakeaws.Provider
+
 	mu        sync.Mutex
 	resources []pulumi.MockResourceArgs
 	invokes   []string
@@ -26,73 +37,68 @@ type Mocks struct {
 
 // New returns mocks for the given account and region.
 func New(account, region string, dryRun bool) *Mocks {
-	return &Mocks{Account: account, Region: region, DryRun: dryRun}
+	return &Mocks{Account: account, Region: region, DryRun: dryRun,
+		provider: fakeaws.New(fakeaws.Options{Account: account, Region: region})}
 }
 
-// NewResource records the resource and returns its outputs.
+// NewResource records the resource and returns what the stand-in provider would: Check (names,
+// defaults, plan-time failures), then Create.
 func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.resources = append(m.resources, args)
 	m.mu.Unlock()
 
-	outs := args.Inputs.Copy()
-	if m.DryRun || !args.Custom {
-		return args.Name + "-id", outs, nil
+	if !args.Custom || !strings.HasPrefix(args.TypeToken, "aws:") {
+		return "", args.Inputs.Copy(), nil
 	}
-	str := func(k string) string {
-		if v, ok := args.Inputs[resource.PropertyKey(k)]; ok && v.IsString() {
-			return v.StringValue()
+	ctx := context.Background()
+	typ := tokens.Type(args.TypeToken)
+	urn := resource.NewURN("stack", "project", "", typ, args.Name)
+	checked, err := m.provider.Check(ctx, plugin.CheckRequest{URN: urn, Name: args.Name, Type: typ,
+		News: args.Inputs, RandomSeed: seed(args.TypeToken, args.Name)})
+	if err != nil {
+		return "", nil, err
+	}
+	var reasons []string
+	for _, f := range checked.Failures {
+		// The mock monitor drops unknown inputs, so in preview a missing property may just be
+		// unknown (another resource's ID): the engine would pass it on as such.
+		if _, given := args.Inputs[f.Property]; m.DryRun && !given {
+			continue
 		}
-		return ""
+		reasons = append(reasons, string(f.Property)+": "+f.Reason)
 	}
-	set := func(k, v string) { outs[resource.PropertyKey(k)] = resource.NewStringProperty(v) }
-	id := args.Name + "-id"
-	switch args.TypeToken {
-	case "aws:s3/bucketV2:BucketV2":
-		name := str("bucket")
-		if name == "" {
-			name = args.Name + "-4f3a9c1" // Pulumi auto-naming: logical name + random suffix
-			set("bucket", name)
-		}
-		set("arn", "arn:aws:s3:::"+name)
-		id = name
-	case "aws:iam/role:Role":
-		set("arn", "arn:aws:iam::"+m.Account+":role/"+str("name"))
-		id = str("name")
-	case "aws:iam/policy:Policy":
-		set("arn", "arn:aws:iam::"+m.Account+":policy/"+str("name"))
-	case "aws:cloudwatch/logGroup:LogGroup":
-		set("arn", "arn:aws:logs:"+m.Region+":"+m.Account+":log-group:"+str("name"))
-		id = str("name")
-	case "aws:ecs/taskDefinition:TaskDefinition":
-		set("arn", "arn:aws:ecs:"+m.Region+":"+m.Account+":task-definition/"+str("family")+":1")
-		set("revision", "1")
+	if len(reasons) > 0 {
+		return "", nil, fmt.Errorf("%s %s: %s", args.TypeToken, args.Name, strings.Join(reasons, "; "))
 	}
-	return id, outs, nil
+	created, err := m.provider.Create(ctx, plugin.CreateRequest{URN: urn, Name: args.Name, Type: typ,
+		Properties: checked.Properties, Preview: m.DryRun})
+	if err != nil {
+		return "", nil, err
+	}
+	return string(created.ID), created.Properties, nil
 }
 
-// Call answers the invokes the component makes.
+// seed makes the stand-in's auto-names deterministic per resource, as the engine's random seed
+// does per deployment.
+func seed(typ, name string) []byte {
+	s := sha256.Sum256([]byte(typ + "::" + name))
+	return s[:]
+}
+
+// Call answers invokes as the stand-in provider does.
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.invokes = append(m.invokes, args.Token)
 	m.mu.Unlock()
-	switch args.Token {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": m.Account,
-			"arn":       "arn:aws:sts::" + m.Account + ":assumed-role/deployer/ci",
-			"id":        m.Account,
-			"userId":    "AROAEXAMPLEDEPLOYER:ci",
-		}), nil
-	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"name":        m.Region,
-			"id":          m.Region,
-			"description": "mock region",
-			"endpoint":    "ec2." + m.Region + ".amazonaws.com",
-		}), nil
+	resp, err := m.provider.Invoke(context.Background(), plugin.InvokeRequest{Tok: tokens.ModuleMember(args.Token), Args: args.Args})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("awsmock: unexpected invoke %s", args.Token)
+	if len(resp.Failures) > 0 {
+		return nil, errors.New(resp.Failures[0].Reason)
+	}
+	return resp.Properties, nil
 }
 
 // Resources returns every resource registered so far, in registration order.

@@ -1,5 +1,6 @@
 // Package app is the program that main.go runs (and the offline runner runs inline): stack config
-// → validated component arguments → one ActiveStorage component → stack outputs.
+// → component arguments (one components.Setting per key) → one ActiveStorage component, which
+// validates them → stack outputs.
 package app
 
 import (
@@ -13,7 +14,8 @@ import (
 )
 
 // ComponentName is the name of the program's ActiveStorage component; child resources are named
-// "<ComponentName>-<role>" (see docs/configuration.md).
+// "<ComponentName>-<role>". Renaming it needs pulumi.Aliases on the component, or every resource
+// would be replaced (docs/configuration.md, "Renaming the component").
 const ComponentName = "railsapp"
 
 // Run is the Pulumi program.
@@ -37,7 +39,7 @@ func Run(ctx *pulumi.Context) error {
 	}
 	storage, err := components.NewActiveStorage(ctx, ComponentName, args)
 	if err != nil {
-		return err
+		return asConfigError(ctx.Stack(), err)
 	}
 	ctx.Export("bucketName", storage.BucketName)
 	ctx.Export("bucketArn", storage.BucketArn)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -16,42 +15,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/keyless-ecs/railsapp/components"
 	"github.com/keyless-ecs/railsapp/harness/awsmock"
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 const testAccount = "123456789012"
 
-// stackConfig reads the repository's Pulumi.<stack>.yaml into the flat key → string map the
-// engine hands a program (objects and lists as JSON, scalars as their text).
+// stackConfig reads the repository's Pulumi.<stack>.yaml as the engine hands it to a program.
 func stackConfig(t *testing.T, stack string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
+	cfg, err := ReadStackConfig(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
 	require.NoError(t, err)
-	var file struct {
-		Config map[string]yaml.Node `yaml:"config"`
-	}
-	require.NoError(t, yaml.Unmarshal(raw, &file))
-	out := map[string]string{}
-	for k, node := range file.Config {
-		if node.Kind == yaml.ScalarNode {
-			out[k] = node.Value
-			continue
-		}
-		var v any
-		require.NoError(t, node.Decode(&v), k)
-		if m, ok := v.(map[string]any); ok {
-			_, secure := m["secure"]
-			require.False(t, secure, "%s: the stack files hold no secrets", k)
-		}
-		b, err := json.Marshal(v)
-		require.NoError(t, err, k)
-		out[k] = string(b)
-	}
-	return out
+	return cfg
 }
 
 type programRun struct {
@@ -126,6 +104,14 @@ func TestStacksDifferAsEnvironments(t *testing.T) {
 	assert.False(t, devBucket.RegisterRPC.GetProtect())
 	assert.False(t, prop(prodBucket, "forceDestroy").BoolValue())
 	assert.True(t, prodBucket.RegisterRPC.GetProtect(), "prod bucket must be protected")
+	assert.True(t, prodBucket.RegisterRPC.GetRetainOnDelete(), "prod bucket must be retained")
+	assert.False(t, devBucket.RegisterRPC.GetRetainOnDelete(), "dev's bucket goes with the stack")
+	// prod refuses a destroy before its first step; dev's guard is inert.
+	assert.True(t, prod.one(t, components.DestroyGuardType).RegisterRPC.GetProtect())
+	assert.False(t, dev.one(t, components.DestroyGuardType).RegisterRPC.GetProtect())
+	// prod keeps replaced task definition revisions for rollback; dev does not.
+	assert.True(t, prop(prod.one(t, awsfacts.TypeTaskDefinition), "skipDestroy").BoolValue())
+	assert.False(t, prop(dev.one(t, awsfacts.TypeTaskDefinition), "skipDestroy").HasValue())
 	// prod keeps versions, and expires noncurrent ones.
 	assert.Empty(t, dev.mocks.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2"))
 	v := prod.one(t, "aws:s3/bucketVersioningV2:BucketVersioningV2")
@@ -154,7 +140,7 @@ func TestStacksDifferAsEnvironments(t *testing.T) {
 	}
 	assert.NotEqual(t, dev.export(t, "bucketName"), prod.export(t, "bucketName"))
 
-	want := "amazon:\n  service: S3\n  region: ap-northeast-1\n  bucket: <%= ENV.fetch(\"AWS_S3_BUCKET_NAME\") %>\n"
+	want := "amazon:\n  service: S3\n  region: ap-northeast-1\n  bucket: <%= ENV.fetch(\"AWS_S3_BUCKET_NAME\", nil) %>\n"
 	assert.Equal(t, want, dev.export(t, "storageYml"))
 	assert.Equal(t, want, prod.export(t, "storageYml"))
 }
@@ -201,15 +187,14 @@ func TestUnknownKeys(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// KnownKeys and the component's argument keys are the same set.
-func TestKnownKeysMatchComponentArgs(t *testing.T) {
-	var fromArgs []string
-	typ := reflect.TypeOf(components.ActiveStorageArgs{})
-	for i := range typ.NumField() {
-		fromArgs = append(fromArgs, Namespace+":"+typ.Field(i).Tag.Get("key"))
+// KnownKeys are exactly the component's settings.
+func TestKnownKeysAreTheComponentSettings(t *testing.T) {
+	var want []string
+	for _, st := range components.Settings() {
+		want = append(want, Namespace+":"+st.Key)
 	}
-	sort.Strings(fromArgs)
-	assert.Equal(t, fromArgs, KnownKeys())
+	sort.Strings(want)
+	assert.Equal(t, want, KnownKeys())
 }
 
 // Every key is documented in docs/configuration.md and listed in the README.
@@ -283,6 +268,12 @@ func TestBadConfig(t *testing.T) {
 		{"env not a map", map[string]string{"railsapp:containerEnv": `["RAILS_ENV=production"]`}, nil, []string{"railsapp:containerEnv: must be a map"}},
 		{"secret ARN", map[string]string{"railsapp:secrets": `{"RAILS_MASTER_KEY":"RAILS_MASTER_KEY"}`}, nil, []string{"railsapp:secrets: RAILS_MASTER_KEY:", "arn:<partition>:ssm:"}},
 		{"kms alias", map[string]string{"railsapp:kmsKeyArn": "alias/aws/s3"}, nil, []string{"railsapp:kmsKeyArn:", "key/<key-id>"}},
+		{"kms other region", map[string]string{"railsapp:kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}, nil,
+			[]string{"railsapp:kmsKeyArn:", "us-east-1", "ap-northeast-1"}},
+		{"secrets key without secrets", map[string]string{"railsapp:secretsKmsKeyArns": `["arn:aws:kms:ap-northeast-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]`}, nil,
+			[]string{"railsapp:secretsKmsKeyArns: set without secrets"}},
+		{"parse and value problems at once", map[string]string{"railsapp:cpu": "big", "railsapp:logRetentionDays": "45"}, nil,
+			[]string{"railsapp:cpu: \"big\" is not an integer", "railsapp:logRetentionDays: 45"}},
 		{"cors wildcard", map[string]string{"railsapp:corsOrigins": `["*"]`}, nil, []string{"railsapp:corsOrigins:", "scheme://host[:port]"}},
 		{"cors not a list", map[string]string{"railsapp:corsOrigins": "https://www.example.com"}, nil, []string{"railsapp:corsOrigins: must be a list"}},
 		{"execution role ARN", map[string]string{"railsapp:executionRoleArn": "ecsTaskExecutionRole"}, nil, []string{"railsapp:executionRoleArn:", "role/<name>"}},
@@ -341,4 +332,18 @@ func TestBadConfigReportsAll(t *testing.T) {
 	}
 	slices.Sort(keys)
 	assert.Equal(t, []string{"railsapp:cpu", "railsapp:image", "railsapp:logRetentionDays"}, keys)
+}
+
+// A config value set as a secret is never repeated in an error.
+func TestSecretConfigValueNotEchoed(t *testing.T) {
+	cfg := baseConfig()
+	cfg["railsapp:cpu"] = "not-a-number-but-secret"
+	m := awsmock.New(testAccount, "ap-northeast-1", false)
+	err := pulumi.RunErr(Run, pulumi.WithMocks("railsapp", "dev", m), func(ri *pulumi.RunInfo) {
+		ri.Config = cfg
+		ri.ConfigSecretKeys = []string{"railsapp:cpu"}
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "railsapp:cpu: is a secret config value that is not a valid int")
+	assert.NotContains(t, err.Error(), "not-a-number-but-secret")
 }

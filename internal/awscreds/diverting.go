@@ -1,5 +1,7 @@
 package awscreds
 
+import "slices"
+
 // chainDivertingEnvNames are variables that make the AWS SDKs take credentials from somewhere
 // other than the ECS task role (a profile, a web identity, another container endpoint) even when
 // no key is set. They are not keys themselves, so they warrant a warning rather than a block.
@@ -17,7 +19,7 @@ var chainDivertingEnvNames = []string{
 
 // ChainDivertingEnvNames returns a copy of the list of variables that divert the SDK credential
 // chain away from the task role.
-func ChainDivertingEnvNames() []string { return append([]string(nil), chainDivertingEnvNames...) }
+func ChainDivertingEnvNames() []string { return slices.Clone(chainDivertingEnvNames) }
 
 // IsChainDivertingEnvName reports whether name (case-insensitively) diverts the credential chain.
 func IsChainDivertingEnvName(name string) bool {

@@ -26,3 +26,13 @@ var roleUniqueIDRe = regexp.MustCompile(`^AROA[A-Z0-9]{4,124}$`)
 
 // IsRoleUniqueID reports whether s has the shape of a role's unique ID.
 func IsRoleUniqueID(s string) bool { return roleUniqueIDRe.MatchString(s) }
+
+// AWSManagedPolicyAccount is the account part of every AWS managed policy's ARN
+// (arn:<partition>:iam::aws:policy/<path/>name).
+const AWSManagedPolicyAccount = "aws"
+
+// IsAWSManagedPolicyARN reports whether s is the ARN of an AWS managed policy (any partition).
+func IsAWSManagedPolicyARN(s string) bool {
+	r, ok := ParsePolicyARN(s)
+	return ok && r.Account == AWSManagedPolicyAccount
+}

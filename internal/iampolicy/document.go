@@ -2,13 +2,19 @@
 // Resource and their Not* forms may each be one value or a list, actions are matched
 // case-insensitively with `*` and `?` anywhere, and only Allow statements grant anything.
 // Documents are parsed once into a Document and then queried.
+//
+// Whether a document reaches S3 is judged against a Catalog of the S3-family actions (by default
+// the embedded AWS snapshot of internal/iamdata): Action wildcards are expanded against it,
+// NotAction and NotResource count unless they provably exclude every S3-family action (present
+// and future) and every S3-family resource, and conditions never excuse an Allow.
 package iampolicy
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -247,12 +253,8 @@ func parsePrincipal(field string, v any) (*Principal, error) {
 				return nil, err
 			}
 			p.ByType[k] = vals
-			if k == "AWS" {
-				for _, s := range vals {
-					if s == "*" {
-						p.Any = true
-					}
-				}
+			if k == "AWS" && slices.Contains(vals, "*") {
+				p.Any = true
 			}
 		}
 		return p, nil
@@ -330,10 +332,5 @@ func (s Statement) ConditionKeys() []string {
 			seen[strings.ToLower(k)] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }

@@ -60,8 +60,10 @@ func TestS3Grants(t *testing.T) {
 		{"execution policy", `{"Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`, false},
 		{"deny only", `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`, false},
 		{"deny notaction", `{"Statement":[{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}`, false},
-		{"notaction excludes all s3", `{"Statement":[{"Effect":"Allow","NotAction":["s3:*","s3-object-lambda:*","s3express:*"],"Resource":"*"}]}`, false},
-		{"s3 lookalike service", `{"Statement":[{"Effect":"Allow","Action":["s3tables:GetTable","sqs:*"],"Resource":"*"}]}`, false},
+		{"notaction misses s3-outposts", `{"Statement":[{"Effect":"Allow","NotAction":["s3:*","s3-object-lambda:*","s3express:*"],"Resource":"*"}]}`, true},
+		{"s3 tables", `{"Statement":[{"Effect":"Allow","Action":["s3tables:GetTable","sqs:*"],"Resource":"*"}]}`, true},
+		{"notaction excludes the family", `{"Statement":[{"Effect":"Allow","NotAction":["s3*:*"],"Resource":"*"}]}`, false},
+		{"lookalike services", `{"Statement":[{"Effect":"Allow","Action":["sqs:*","ssm:GetParameter","sso:*","sts:AssumeRole"],"Resource":"*"}]}`, false},
 		{"star on non-s3 resource", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:logs:us-east-1:123456789012:log-group:app:*"}]}`, false},
 		{"secrets read", `{"Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-*"}]}`, false},
 	}

@@ -1,6 +1,9 @@
 package iampolicy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Services returns the service principals of an Allow statement's Principal (lower-cased).
 func (p *Principal) Services() []string {
@@ -48,14 +51,8 @@ func (p *Principal) AWSPrincipals() []string {
 // HasCondition reports whether the statement has any condition on one of the given keys
 // (compared case-insensitively, as IAM compares condition keys).
 func (s Statement) HasCondition(keys ...string) bool {
-	for _, k := range s.ConditionKeys() {
-		for _, want := range keys {
-			if k == strings.ToLower(want) {
-				return true
-			}
-		}
-	}
-	return false
+	have := s.ConditionKeys()
+	return slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(have, strings.ToLower(k)) })
 }
 
 // ConditionValues returns the values of a condition key under an operator (operator compared
@@ -72,39 +69,21 @@ func (s Statement) ConditionValues(op, key string) []string {
 // ActionsMatch reports whether the statement's Action element matches the given action
 // (NotAction statements match every action they do not list).
 func (s Statement) ActionsMatch(action string) bool {
+	matches := func(p string) bool { return MatchAction(p, action) }
 	if s.HasNotAction {
-		for _, p := range s.NotActions {
-			if MatchAction(p, action) {
-				return false
-			}
-		}
-		return true
+		return !slices.ContainsFunc(s.NotActions, matches)
 	}
-	for _, p := range s.Actions {
-		if MatchAction(p, action) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(s.Actions, matches)
 }
 
 // ResourcesMatch reports whether the statement applies to the given resource ARN.
 func (s Statement) ResourcesMatch(arn string) bool {
+	matches := func(p string) bool { return MatchResource(p, arn) }
 	switch {
 	case s.HasResource:
-		for _, r := range s.Resources {
-			if MatchResource(r, arn) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(s.Resources, matches)
 	case s.HasNotResource:
-		for _, r := range s.NotResources {
-			if MatchResource(r, arn) {
-				return false
-			}
-		}
-		return true
+		return !slices.ContainsFunc(s.NotResources, matches)
 	default:
 		return true
 	}

@@ -633,7 +633,7 @@ func (j *join) policyFor(g *grant) *policyDecl {
 		return p
 	}
 	id, ok := awsfacts.ParsePolicyARN(g.policyARN)
-	if !ok || id.Account == "aws" {
+	if !ok || id.Account == awsfacts.AWSManagedPolicyAccount {
 		return nil
 	}
 	for _, p := range j.policiesByName[strings.ToLower(id.Name)] {

@@ -21,12 +21,12 @@ import (
 func managedPolicyVerdict(id awsfacts.IAMRef, arn string, extra []string) (v docVerdict, decided bool) {
 	configured := slices.ContainsFunc(extra, func(e string) bool {
 		e = strings.TrimSpace(e)
-		return strings.EqualFold(e, arn) || (id.Account == "aws" && strings.EqualFold(e, id.Name))
+		return strings.EqualFold(e, arn) || (id.Account == awsfacts.AWSManagedPolicyAccount && strings.EqualFold(e, id.Name))
 	})
 	switch {
 	case configured:
 		return docVerdict{state: docGrantsS3, detail: fmt.Sprintf("managed policy %s is configured (extraS3ManagedPolicyArns) as granting S3", id.Name)}, true
-	case id.Account != "aws":
+	case id.Account != awsfacts.AWSManagedPolicyAccount:
 		return docVerdict{}, false
 	case containsFold(awsManagedGrantingS3, id.Name):
 		return docVerdict{state: docGrantsS3, detail: fmt.Sprintf("AWS managed policy %s grants S3", id.Name)}, true

@@ -336,20 +336,14 @@ func (a envFileAllowance) check(st *iampolicy.Statement) (covered, shaped bool, 
 	return covered, true, why
 }
 
-// mayBeS3Action says whether an action pattern may name an action of an S3 namespace.
-func mayBeS3Action(act string) bool {
-	service, _, _ := strings.Cut(act, ":")
-	return slices.ContainsFunc(iampolicy.S3Namespaces, func(ns string) bool { return iampolicy.MatchAction(service, ns) })
-}
+// mayBeS3Action says whether an action pattern may name an action of the S3 family.
+func mayBeS3Action(act string) bool { return iampolicy.DefaultCatalog().MayMatchFamily(act) }
 
-// mayBeS3Resource says whether a resource pattern may name an S3 resource ("*" and anything that
-// is not an ARN may).
+// mayBeS3Resource says whether a resource may name an S3-family resource: any pattern, anything
+// that is not an ARN, and the ARNs of the family's services.
 func mayBeS3Resource(r string) bool {
 	a, err := awsfacts.ParseARN(r)
-	if err != nil {
-		return true
-	}
-	return slices.ContainsFunc(iampolicy.S3Namespaces, func(ns string) bool { return iampolicy.MatchAction(a.Service, ns) })
+	return err != nil || strings.ContainsAny(r, "*?") || iampolicy.DefaultCatalog().IsFamilyPrefix(a.Service)
 }
 
 // isObjectARN says whether an S3 ARN names an object (bucket/key) rather than a bucket.

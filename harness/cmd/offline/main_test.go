@@ -22,7 +22,7 @@ func TestUpDev(t *testing.T) {
 	for _, want := range []string{
 		"Previewing update (dev)", "Updating (dev)",
 		"== Policy results (preview) ==", "== Policy results (update) ==",
-		"== Stack outputs ==", "storageYml: |", `bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME") %>`,
+		"== Stack outputs ==", "storageYml: |", `bucket: <%= ENV.fetch("AWS_S3_BUCKET_NAME", nil) %>`,
 		"taskDefinitionArn: arn:aws:ecs:",
 	} {
 		assert.Contains(t, text, want)

@@ -128,7 +128,9 @@ func RoleARN(name string) string { return awsfacts.RoleARN("aws", Account, "", n
 func PolicyARN(name string) string { return awsfacts.PolicyARN("aws", Account, "", name) }
 
 // AWSManaged is the ARN of an AWS managed policy.
-func AWSManaged(name string) string { return awsfacts.PolicyARN("aws", "aws", "", name) }
+func AWSManaged(name string) string {
+	return awsfacts.PolicyARN("aws", awsfacts.AWSManagedPolicyAccount, "", name)
+}
 
 // ExecPolicyARN is AmazonECSTaskExecutionRolePolicy's ARN.
 var ExecPolicyARN = awsfacts.ExecutionRolePolicyARN("aws")
