@@ -43,7 +43,7 @@ func HasAccessKeyIDPrefix(s string) bool {
 
 // uniqueIDPrefixes are the unique ID prefixes of IAM entities that are identifiers, not
 // credentials: every role's uniqueId starts with AROA, every user's with AIDA.
-var uniqueIDPrefixes = []string{"AROA", "AIDA", "AGPA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA"}
+var uniqueIDPrefixes = []string{RoleUniqueIDPrefix, "AIDA", "AGPA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA"}
 
 // UniqueIDPrefixes returns the unique ID prefixes of IAM entities that are not credentials
 // (roles, users, groups, instance profiles, managed policies, policy versions, public keys,

@@ -1,16 +1,24 @@
 // Package pack is the keyless-ECS policy pack: a plugin.Analyzer that blocks S3 access on ECS
 // task execution roles and embedded AWS credentials, and warns about the S3 and ECS settings
 // around them. policypack/main.go serves it over gRPC; tests and benchmarks call it directly.
+//
+// Each policy is one value in the file named after it (policy.go says what a policy is). The
+// execution-role join (join.go) is the one place that knows which roles are execution roles and
+// what each role is granted; Analyze feeds it one resource at a time, AnalyzeStack the whole stack.
 package pack
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blang/semver"
+	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -36,19 +44,25 @@ type StackConfig struct {
 // Analyzer implements plugin.Analyzer. It is safe for concurrent use: the engine runs Analyze
 // calls in parallel.
 type Analyzer struct {
-	settings atomic.Pointer[settings]
+	cfg      atomic.Pointer[configuredPack]
 	stack    atomic.Pointer[StackConfig]
-	mem      *memory
+	run      *runState
 	docs     *docCache
 	canceled atomic.Bool
 }
 
 var _ plugin.Analyzer = (*Analyzer)(nil)
 
-// NewAnalyzer returns the policy pack with every policy at its default enforcement level.
+// NewAnalyzer returns the policy pack with every policy at its default enforcement level and
+// every property at the default its schema declares.
 func NewAnalyzer() *Analyzer {
-	a := &Analyzer{mem: newMemory(), docs: newDocCache()}
-	a.settings.Store(defaultSettings())
+	cp, err := newConfiguredPack(nil)
+	if err != nil {
+		// The defaults are the pack's own; TestDefaultsDecode keeps them valid.
+		panic(fmt.Sprintf("policy pack %s: invalid defaults: %v", PackName, err))
+	}
+	a := &Analyzer{run: newRunState(), docs: newDocCache()}
+	a.cfg.Store(cp)
 	return a
 }
 
@@ -96,13 +110,13 @@ func (a *Analyzer) GetAnalyzerInfo(context.Context) (plugin.AnalyzerInfo, error)
 }
 
 // Configure applies the engine's policy configuration: enforcement levels (including disabled)
-// and each policy's properties, validated against the schemas the pack declares.
+// and each policy's own properties.
 func (a *Analyzer) Configure(_ context.Context, cfg map[string]plugin.AnalyzerPolicyConfig) error {
-	s, err := parseSettings(cfg)
+	cp, err := newConfiguredPack(cfg)
 	if err != nil {
 		return err
 	}
-	a.settings.Store(s)
+	a.cfg.Store(cp)
 	return nil
 }
 
@@ -111,26 +125,41 @@ func (a *Analyzer) Remediate(context.Context, plugin.AnalyzerResource) (plugin.R
 	return plugin.RemediateResponse{}, nil
 }
 
-// Analyze checks one resource before its step. It also remembers, for the rest of the run, what
-// the resource grants to which role and which roles it uses, so that whichever of a grant and a
-// task definition arrives second is blocked.
+// isJoinType holds the resource types the execution-role join reads.
+var isJoinType = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range joinTypes {
+		m[t] = true
+	}
+	return m
+}()
+
+// Analyze checks one resource before its step. It also feeds the run's execution-role join, so
+// that whichever of a grant and the use of a role as an execution role arrives second is blocked.
 func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin.AnalyzeResponse, error) {
 	if a.canceled.Load() {
 		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
-	s := a.settings.Load()
-	rc := &resourceCtx{AnalyzerResource: r, settings: s, stack: a.stack.Load(), mem: a.mem, docs: a.docs}
-	rc.facts = extractFacts(r.URN, string(r.Type), r.Properties, nil, s.extraS3ManagedPolicyArns, a.docs)
-	rc.observations = a.mem.record(r.URN, &rc.facts)
-
-	var resp plugin.AnalyzeResponse
-	for _, p := range allPolicies {
-		level := s.level(p.info.Name)
-		if level == apitype.Disabled || p.analyze == nil {
-			continue
+	cp := a.cfg.Load()
+	typ := string(r.Type)
+	rc := &resourceCtx{AnalyzerResource: r, stack: a.stack.Load(), docs: a.docs, run: a.run,
+		containers: containersOnce{props: r.Properties}}
+	a.run.markAnalyzed(r.URN)
+	if cp.usesJoin && isJoinType[typ] {
+		rc.facts = extractFacts(&r, nil, a.docs, &rc.containers)
+		j := a.run.join
+		j.mu.Lock()
+		j.record(rc.facts)
+		rc.links = j.linksCompletedBy(r.URN)
+		if rc.facts.role != nil {
+			rc.isTaskRole = j.isTaskRole(rc.facts.role)
 		}
-		for _, f := range p.analyze(rc) {
-			resp.Diagnostics = append(resp.Diagnostics, p.diagnostic(r.URN, f, level))
+		j.mu.Unlock()
+	}
+	var resp plugin.AnalyzeResponse
+	for _, bp := range cp.forType(typ) {
+		for _, f := range bp.checks.resource(rc) {
+			resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
 		}
 	}
 	return resp, nil
@@ -142,68 +171,125 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 	if a.canceled.Load() {
 		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
-	s := a.settings.Load()
-	g := buildGraph(resources, s, a.docs)
-	g.reportedInRun = a.mem.reportedRoles()
-
+	cp := a.cfg.Load()
+	sc := newStackCtx(resources, a.docs)
+	if cp.usesJoin {
+		sc.join = newJoin()
+		for i := range resources {
+			r := &resources[i]
+			if isJoinType[string(r.Type)] {
+				sc.join.record(extractFacts(&r.AnalyzerResource, r.PropertyDependencies, a.docs, &containersOnce{props: r.Properties}))
+			}
+		}
+		sc.reported = a.run.reportedLinks()
+	}
 	var resp plugin.AnalyzeResponse
-	for _, p := range allPolicies {
-		level := s.level(p.info.Name)
-		if level == apitype.Disabled || p.stack == nil {
+	// Resources Analyze has not seen in this run (`policy analyze` as AnalyzeStack alone, an
+	// audit of a state) get the resource checks here, on their state.
+	sc.analyzed = a.run.analyzedResources()
+	for i := range resources {
+		r := &resources[i]
+		if sc.analyzed[r.URN] {
 			continue
 		}
-		for _, f := range p.stack(g) {
-			resp.Diagnostics = append(resp.Diagnostics, p.diagnostic(f.urn, f, level))
+		rc := &resourceCtx{AnalyzerResource: r.AnalyzerResource, docs: a.docs, run: a.run,
+			containers: containersOnce{props: r.Properties}}
+		if sc.join != nil {
+			if rc.facts = sc.join.facts[r.URN]; rc.facts != nil && rc.facts.role != nil {
+				rc.isTaskRole = sc.join.isTaskRole(rc.facts.role)
+			}
+		}
+		for _, bp := range cp.forType(string(r.Type)) {
+			for _, f := range bp.checks.resource(rc) {
+				resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
+			}
 		}
 	}
-	sort.SliceStable(resp.Diagnostics, func(i, j int) bool {
-		if resp.Diagnostics[i].URN != resp.Diagnostics[j].URN {
-			return resp.Diagnostics[i].URN < resp.Diagnostics[j].URN
+	for _, bp := range cp.enabled {
+		if bp.checks.stack == nil {
+			continue
 		}
-		return resp.Diagnostics[i].PolicyName < resp.Diagnostics[j].PolicyName
+		for _, f := range bp.checks.stack(sc) {
+			resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
+		}
+	}
+	slices.SortStableFunc(resp.Diagnostics, func(x, y plugin.AnalyzeDiagnostic) int {
+		return cmp.Or(cmp.Compare(x.URN, y.URN), cmp.Compare(x.PolicyName, y.PolicyName))
 	})
 	return resp, nil
 }
 
-// finding is one violation. undecided findings say that a decision cannot be made yet (values
-// unknown during preview); they are reported at advisory level so that they never block.
-type finding struct {
-	urn       resource.URN
-	msg       string
-	undecided bool
-}
-
-func (p *policy) diagnostic(urn resource.URN, f finding, level apitype.EnforcementLevel) plugin.AnalyzeDiagnostic {
-	msg := f.msg
-	if f.undecided {
+// diagnostic builds every diagnostic the pack reports. It is the one place messages leave the
+// pack, so it is where credential-shaped values are redacted: messages quote property paths,
+// resource and role names, statement IDs and parse errors, any of which a user controls.
+func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
+	level, msg := bp.level, f.msg
+	if f.outcome == cannotDecide {
 		level = apitype.Advisory
 		msg = "Cannot decide yet: " + msg
-	} else if p.info.Message != "" && !strings.Contains(msg, p.info.Message) {
-		msg = msg + "\n" + p.info.Message
-	}
-	if level == apitype.Remediate {
-		// Nothing here remediates; the engine would downgrade it to mandatory anyway.
-		level = apitype.Mandatory
+	} else if !strings.Contains(msg, "Fix: ") {
+		msg += "\nFix: " + bp.info.Message
 	}
 	return plugin.AnalyzeDiagnostic{
-		PolicyName:        p.info.Name,
+		PolicyName:        bp.info.Name,
 		PolicyPackName:    PackName,
 		PolicyPackVersion: Version,
-		Description:       p.info.Description,
-		Message:           msg,
+		Description:       bp.info.Description,
+		Message:           awscreds.RedactAll(msg),
 		EnforcementLevel:  level,
-		URN:               urn,
-		Severity:          p.info.Severity,
+		URN:               f.urn,
+		Severity:          bp.info.Severity,
 	}
 }
 
-// resourceCtx is what a per-resource check sees.
+// resourceCtx is what a resource check sees.
 type resourceCtx struct {
 	plugin.AnalyzerResource
-	settings     *settings
-	stack        *StackConfig
-	mem          *memory
-	docs         *docCache
-	facts        facts
-	observations observations
+	stack      *StackConfig
+	docs       *docCache
+	run        *runState
+	containers containersOnce // the container definitions, parsed once
+	// For the resource types of the join, when a policy that uses it is enabled:
+	facts      *resourceFacts
+	links      []link // grants to execution roles this resource completes
+	isTaskRole bool   // a task definition names this role as its task role
+}
+
+// runState is what one analyzer remembers across the calls of a run (one process per run).
+type runState struct {
+	join     *join
+	mu       sync.Mutex
+	reported map[linkID]bool // links Analyze reported as violations
+	analyzed map[resource.URN]bool
+}
+
+func newRunState() *runState {
+	return &runState{join: newJoin(), reported: map[linkID]bool{}, analyzed: map[resource.URN]bool{}}
+}
+
+func (r *runState) markAnalyzed(urn resource.URN) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.analyzed[urn] = true
+}
+
+// analyzedResources returns the resources Analyze saw in this run.
+func (r *runState) analyzedResources() map[resource.URN]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.analyzed)
+}
+
+func (r *runState) markReported(id linkID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reported[id] = true
+}
+
+// reportedLinks returns the links Analyze already reported in this run, so that AnalyzeStack
+// does not report the same problem twice.
+func (r *runState) reportedLinks() map[linkID]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.reported)
 }

@@ -4,333 +4,411 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
-// Resource type tokens the pack reads (pulumi-aws v6; v7 un-suffixed S3 names are included so
-// that the pack survives the upgrade).
-const (
-	typeRole             = "aws:iam/role:Role"
-	typePolicy           = "aws:iam/policy:Policy"
-	typeRolePolicy       = "aws:iam/rolePolicy:RolePolicy"
-	typeRolePolicyAttach = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	typePolicyAttach     = "aws:iam/policyAttachment:PolicyAttachment"
-	typeUserPolicy       = "aws:iam/userPolicy:UserPolicy"
-	typeGroupPolicy      = "aws:iam/groupPolicy:GroupPolicy"
-	typeAccessKey        = "aws:iam/accessKey:AccessKey"
-	typeTaskDefinition   = "aws:ecs/taskDefinition:TaskDefinition"
-	typeBucketPolicy     = "aws:s3/bucketPolicy:BucketPolicy"
-	typeBucketV2         = "aws:s3/bucketV2:BucketV2"
-	typeBucket           = "aws:s3/bucket:Bucket"
-	typePublicAccess     = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	typeOwnership        = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	typeBucketACLV2      = "aws:s3/bucketAclV2:BucketAclV2"
-	typeBucketACL        = "aws:s3/bucketAcl:BucketAcl"
-	typeSSEV2            = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	typeSSE              = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-	typeAWSProvider      = "pulumi:providers:aws"
-	typeStack            = "pulumi:pulumi:Stack"
-
-	execManagedPolicyName = "AmazonECSTaskExecutionRolePolicy"
-)
-
-func isBucketType(t string) bool { return t == typeBucketV2 || t == typeBucket }
-
-// defaultS3ManagedPolicies are AWS managed policies known to grant S3 actions.
-var defaultS3ManagedPolicies = []string{
-	"AmazonS3FullAccess", "AmazonS3ReadOnlyAccess", "AmazonS3OutpostsFullAccess",
-	"AmazonS3OutpostsReadOnlyAccess", "AmazonS3ObjectLambdaExecutionRolePolicy", "AmazonS3TablesFullAccess",
-	"AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "ViewOnlyAccess", "DataScientist",
-	"AWSDataSyncFullAccess", "AmazonElasticMapReduceFullAccess",
+// roleRef is a reference to an IAM role as a property makes it: a name, an ARN, a unique ID, or
+// (AnalyzeStack, or a role's reference to itself) the role resources it is known to be.
+type roleRef struct {
+	id       awsfacts.IAMRef // Name "" when not known; Account and Path "" when the reference does not say
+	uniqueID string
+	urns     []resource.URN
+	provider resource.URN // provider of the referring resource: a bare name is a role of its account
+	unknown  bool         // the value is not known yet (preview)
+	text     string       // as written, for messages
 }
 
-// verdict is what a policy document (or reference) means for S3.
-type verdict int
-
-const (
-	noS3       verdict = iota
-	grantsS3           // some Allow statement grants an S3 action
-	malformed          // the document cannot be parsed: not a pass on an execution role
-	undecided          // unknown at preview, or a policy outside the stack the pack cannot read
-	unresolved         // an attachment whose in-stack policy must be looked up
-)
-
-// docVerdict parses a document property once and judges it.
-type docVerdict struct {
-	v      verdict
-	detail string // grant description or parse error; never a value
-	doc    *iampolicy.Document
-}
-
-// judgeValue judges the policy document in props[key], a JSON string or an object; false when the
-// property is absent or empty.
-func (c *docCache) judgeValue(props resource.PropertyMap, key resource.PropertyKey) (docVerdict, bool) {
-	v, ok := props[key]
-	if !ok {
-		return docVerdict{}, false
-	}
-	plain, isKnown := toPlain(v)
-	if !isKnown {
-		return docVerdict{v: undecided, detail: "the policy document is not known yet (preview)"}, true
-	}
-	if plain == nil {
-		return docVerdict{}, false
-	}
-	if text, ok := plain.(string); ok {
-		if strings.TrimSpace(text) == "" {
-			// An empty document is how pulumi-aws spells "no inline policy" (inlinePolicies: [{}]).
-			return docVerdict{}, false
-		}
-		return c.judge(text), true
-	}
-	doc, err := iampolicy.Parse(plain)
-	if err != nil {
-		return docVerdict{v: malformed, detail: "the policy document cannot be read: " + err.Error()}, true
-	}
-	return judgeDoc(doc), true
-}
-
-func judgeDoc(doc *iampolicy.Document) docVerdict {
-	if g := doc.S3Grants(); len(g) > 0 {
-		return docVerdict{v: grantsS3, detail: g[0].String(), doc: doc}
-	}
-	return docVerdict{v: noS3, doc: doc}
-}
-
-// roleTarget is the role a grant goes to, or that a task definition names.
-type roleTarget struct {
-	key     string         // lower-cased role name; "" when unknown or not a role reference
-	display string         // what the user wrote (a name or ARN), for messages
-	unknown bool           // the reference is not known yet (preview)
-	deps    []resource.URN // engine property dependencies (AnalyzeStack only)
-}
-
-func targetFrom(s str, deps []resource.URN) roleTarget {
-	t := roleTarget{deps: deps}
+// roleRefFromName reads a property that holds a role name or a role ARN.
+func roleRefFromName(s str, deps []resource.URN, provider resource.URN) roleRef {
+	r := roleRef{urns: roleURNs(deps), provider: provider}
 	switch s.state {
 	case unknown:
-		t.unknown = true
+		r.unknown = true
 	case known:
-		t.key = roleKey(s.s)
-		t.display = s.s
+		v := strings.TrimSpace(s.s)
+		r.text = v
+		switch {
+		case awsfacts.IsARN(v):
+			if id, ok := awsfacts.ParseRoleARN(v); ok {
+				r.id = id
+			} // any other ARN is not a role
+		case v != "":
+			r.id = awsfacts.IAMRef{Name: v}
+		}
 	}
-	return t
+	return r
 }
+
+func roleURNs(deps []resource.URN) []resource.URN {
+	var out []resource.URN
+	for _, d := range deps {
+		if string(d.Type()) == awsfacts.TypeRole {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// roleDecl is an IAM role: one declared in the stack (urn set), or one outside it known only by a
+// reference.
+type roleDecl struct {
+	urn      resource.URN
+	id       awsfacts.IAMRef // Name "" while not known (namePrefix, preview); Account from its ARN
+	prefix   string          // namePrefix, while the name is not known
+	uniqueID string
+	provider resource.URN
+	trust    docVerdict
+	trustees []trustee // who the trust policy lets assume the role
+}
+
+// trustee is one trust policy statement that lets principals assume the role.
+type trustee struct {
+	stmt  int
+	named []roleRef
+	set   *principalSet
+}
+
+func (d *roleDecl) display() string {
+	switch {
+	case d.id.Name != "":
+		return d.id.Name
+	case d.uniqueID != "":
+		return d.uniqueID
+	case d.urn != "":
+		return d.urn.Name()
+	}
+	return "?"
+}
+
+// policyDecl is a customer managed policy declared in the stack.
+type policyDecl struct {
+	urn      resource.URN
+	id       awsfacts.IAMRef
+	arn      string
+	provider resource.URN
+	doc      docVerdict
+}
+
+// grantKind says how a grant reaches a role, which decides how it is judged and fixed.
+type grantKind int
+
+const (
+	viaIdentityDoc    grantKind = iota // a role policy or the role's inline policy: a document
+	viaManagedPolicy                   // an attachment of a managed policy, by ARN
+	viaResourcePolicy                  // a bucket or access point policy naming the role
+)
 
 // grant is one way S3 may reach a role.
 type grant struct {
 	source resource.URN
-	target roleTarget
-	path   string // how the grant is made, e.g. `inline policy "x"`, for messages
-	docVerdict
-	// For attachments: the policy ARN, to resolve against policies in the stack.
+	kind   grantKind
+	where  path          // how the grant is made, for messages
+	to     roleRef       // the role named
+	set    *principalSet // resource policies: Principal "*"/NotPrincipal, decided per role
+	doc    docVerdict    // documents
+	stmts  []int         // resource policies: the statements that concern this principal
+	// Attachments: the managed policy.
 	policyARN  string
+	arnUnknown bool
 	policyDeps []resource.URN
 }
 
-// roleUse is a task definition naming a role, or an execution-policy attachment marking one.
-type roleUse struct {
+// execUse makes a role an ECS task execution role: a task definition naming it, or the managed
+// execution policy on it.
+type execUse struct {
+	source        resource.URN
+	role          roleRef
+	byTaskDef     bool
+	via           string
+	envFiles      []string // S3 object ARNs the task definition lists in environmentFiles
+	envUnknown    bool     // the container definitions are not known yet
+	managedPolicy bool     // AmazonECSTaskExecutionRolePolicy: counts unless the trust shows another service
+}
+
+// taskUse is a task definition naming a role as its task role.
+type taskUse struct {
 	source resource.URN
-	target roleTarget
-	via    string
+	role   roleRef
 }
 
-// facts are what one resource contributes to the execution-role check.
-type facts struct {
-	grants   []grant
-	execUses []roleUse
-	taskUses []roleUse
-	// policy is set for aws:iam/policy:Policy resources, role for aws:iam/role:Role.
-	policy *policyFact
-	role   *roleFact
+// resourceFacts is what one resource contributes to the execution-role join.
+type resourceFacts struct {
+	urn      resource.URN
+	grants   []*grant
+	execUses []*execUse
+	taskUses []*taskUse
+	role     *roleDecl
+	policy   *policyDecl
+	// account is the account of the resource's provider, when the resource shows it.
+	account  string
+	provider resource.URN
 }
 
-type roleFact struct {
-	key   string              // lower-cased role name
-	trust *iampolicy.Document // the assume-role policy; nil when unknown or unreadable
+// joinTypes are the resource types that contribute to the join.
+var joinTypes = []string{
+	awsfacts.TypeRole, awsfacts.TypePolicy, awsfacts.TypeRolePolicy, awsfacts.TypeRolePolicyAttachment,
+	awsfacts.TypeRolePolicyAttachmentsExclusive, awsfacts.TypePolicyAttachment, awsfacts.TypeTaskDefinition,
+	awsfacts.TypeBucketPolicy, awsfacts.TypeBucketV2, awsfacts.TypeBucket, awsfacts.TypeS3AccessPoint,
+	awsfacts.TypeS3ControlAccessPointPol, awsfacts.TypeS3ControlObjectLambdaPol, awsfacts.TypeS3ControlMultiRegionPol,
+	awsfacts.TypeS3ControlBucketPolicy,
 }
 
-type policyFact struct {
-	name string // lower-cased
-	arn  string
-	docVerdict
+// resourcePolicyKinds name, per resource type, the resource policy it carries and the property
+// that holds it.
+var resourcePolicyKinds = map[string]struct {
+	label string
+	path  []resource.PropertyKey
+}{
+	awsfacts.TypeBucketPolicy:             {"bucket policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeBucketV2:                 {"bucket policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeBucket:                   {"bucket policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeS3AccessPoint:            {"access point policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeS3ControlAccessPointPol:  {"access point policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeS3ControlObjectLambdaPol: {"Object Lambda access point policy", []resource.PropertyKey{"policy"}},
+	awsfacts.TypeS3ControlMultiRegionPol:  {"Multi-Region access point policy", []resource.PropertyKey{"details", "policy"}},
+	awsfacts.TypeS3ControlBucketPolicy:    {"S3 on Outposts bucket policy", []resource.PropertyKey{"policy"}},
 }
 
-// extractFacts reads the grants and role uses a resource makes. deps is the engine's property
-// dependencies (nil in Analyze). extraS3 lists additional AWS managed policy names that grant S3;
-// docs parses the policy documents.
-func extractFacts(urn resource.URN, typ string, props resource.PropertyMap,
-	deps map[resource.PropertyKey][]resource.URN, extraS3 []string, docs *docCache,
-) facts {
-	var f facts
+// path is how a grant is made, for messages: what (a document, an attachment) on which resource.
+// It is rendered only when a message needs it.
+type path struct {
+	what string
+	urn  resource.URN
+}
+
+func where(what string, urn resource.URN) path { return path{what, urn} }
+
+func (p path) String() string { return fmt.Sprintf("%s (%s %q)", p.what, p.urn.Type(), p.urn.Name()) }
+
+// extractFacts reads what a resource grants to which role and which roles it uses. deps is the
+// engine's property dependencies (AnalyzeStack; nil in Analyze).
+func extractFacts(r *plugin.AnalyzerResource, deps map[resource.PropertyKey][]resource.URN, docs *docCache,
+	containers *containersOnce,
+) *resourceFacts {
+	f := &resourceFacts{urn: r.URN}
+	if r.Provider != nil {
+		f.provider = r.Provider.URN
+		if ids, _ := getStrings(r.Provider.Properties, "allowedAccountIds"); len(ids) == 1 {
+			f.account = ids[0]
+		}
+	}
+	props := r.Properties
+	typ := string(r.Type)
 	switch typ {
-	case typeRole:
-		self := targetFrom(getString(props, "name"), []resource.URN{urn})
-		if !self.unknown && self.key == "" {
-			self.unknown = true
+	case awsfacts.TypeRole:
+		f.addRole(props, docs)
+	case awsfacts.TypeRolePolicy:
+		to := roleRefFromName(getString(props, "role"), deps["role"], f.provider)
+		dv := docs.judgeValue(props, "policy")
+		if dv.state == docAbsent {
+			dv = docVerdict{state: docMalformed, detail: "the policy document is missing"}
 		}
-		f.role = &roleFact{key: self.key}
-		if dv, ok := docs.judgeValue(props, "assumeRolePolicy"); ok {
-			f.role.trust = dv.doc
-		}
-		inline, _ := getObjects(props, "inlinePolicies")
-		for _, ip := range inline {
-			dv, ok := docs.judgeValue(ip, "policy")
-			if !ok {
-				continue
-			}
-			name := getString(ip, "name").s
-			f.grants = append(f.grants, grant{source: urn, target: self, path: fmt.Sprintf("the role's inline policy %q", name), docVerdict: dv})
-		}
-		arns, arnsUnknown := getStrings(props, "managedPolicyArns")
+		f.grants = append(f.grants, &grant{source: r.URN, kind: viaIdentityDoc, to: to, doc: dv,
+			where: where(fmt.Sprintf("inline role policy %q", getString(props, "name").s), r.URN)})
+	case awsfacts.TypeRolePolicyAttachment:
+		to := roleRefFromName(getString(props, "role"), deps["role"], f.provider)
+		f.addAttachment(to, getString(props, "policyArn"), deps["policyArn"], where("policy attachment", r.URN))
+	case awsfacts.TypeRolePolicyAttachmentsExclusive:
+		to := roleRefFromName(getString(props, "roleName"), deps["roleName"], f.provider)
+		arns, arnsUnknown := getStrings(props, "policyArns")
+		w := where("exclusive policy attachments", r.URN)
 		for _, arn := range arns {
-			if isExecPolicyARN(arn) {
-				f.execUses = append(f.execUses, roleUse{source: urn, target: self, via: "it carries " + execManagedPolicyName})
-				continue
-			}
-			f.grants = append(f.grants, managedGrant(urn, self, "the role's managedPolicyArns", arn, nil, extraS3))
+			f.addAttachment(to, str{s: arn, state: known}, nil, w)
 		}
 		if arnsUnknown {
-			f.grants = append(f.grants, grant{source: urn, target: self, path: "the role's managedPolicyArns",
-				docVerdict: docVerdict{v: undecided, detail: "a managed policy ARN is not known yet (preview)"}})
+			f.addAttachment(to, str{state: unknown}, deps["policyArns"], w)
 		}
-	case typeRolePolicy:
-		t := targetFrom(getString(props, "role"), deps["role"])
-		if dv, ok := docs.judgeValue(props, "policy"); ok {
-			f.grants = append(f.grants, grant{source: urn, target: t, path: "inline role policy " + typeRolePolicy, docVerdict: dv})
-		} else {
-			f.grants = append(f.grants, grant{source: urn, target: t, path: "inline role policy " + typeRolePolicy,
-				docVerdict: docVerdict{v: malformed, detail: "the policy document is missing"}})
-		}
-	case typeRolePolicyAttach:
-		t := targetFrom(getString(props, "role"), deps["role"])
-		f.addAttachment(urn, t, props, deps, extraS3)
-	case typePolicyAttach:
+	case awsfacts.TypePolicyAttachment:
 		roles, rolesUnknown := getStrings(props, "roles")
-		for _, r := range roles {
+		arn := getString(props, "policyArn")
+		w := where("policy attachment", r.URN)
+		for _, name := range roles {
 			// Known names are joined by name: the dependencies cover every role of the list at once.
-			f.addAttachment(urn, targetFrom(str{s: r, state: known}, nil), props, deps, extraS3)
+			f.addAttachment(roleRefFromName(str{s: name, state: known}, nil, f.provider), arn, deps["policyArn"], w)
 		}
 		if rolesUnknown {
-			f.addAttachment(urn, roleTarget{unknown: true, deps: deps["roles"]}, props, deps, extraS3)
+			f.addAttachment(roleRef{unknown: true, urns: roleURNs(deps["roles"]), provider: f.provider}, arn, deps["policyArn"], w)
 		}
-	case typePolicy:
-		dv, ok := docs.judgeValue(props, "policy")
-		if !ok {
-			dv = docVerdict{v: malformed, detail: "the policy document is missing"}
+	case awsfacts.TypePolicy:
+		dv := docs.judgeValue(props, "policy")
+		if dv.state == docAbsent {
+			dv = docVerdict{state: docMalformed, detail: "the policy document is missing"}
 		}
-		f.policy = &policyFact{name: strings.ToLower(getString(props, "name").s), arn: getString(props, "arn").s, docVerdict: dv}
-	case typeBucketPolicy, typeBucketV2, typeBucket:
-		f.addBucketPolicyGrants(urn, props, deps, docs)
-	case typeTaskDefinition:
-		f.execUses = append(f.execUses, roleUse{source: urn,
-			target: targetFrom(getString(props, "executionRoleArn"), deps["executionRoleArn"]),
-			via:    "named as executionRoleArn by " + urn.Name()})
-		f.taskUses = append(f.taskUses, roleUse{source: urn,
-			target: targetFrom(getString(props, "taskRoleArn"), deps["taskRoleArn"]),
-			via:    "named as taskRoleArn by " + urn.Name()})
+		pd := &policyDecl{urn: r.URN, provider: f.provider, doc: dv, id: awsfacts.IAMRef{Name: getString(props, "name").s}}
+		if a := getString(props, "arn"); a.known() {
+			if id, ok := awsfacts.ParsePolicyARN(a.s); ok {
+				pd.arn, pd.id = a.s, id
+				f.account = id.Account
+			}
+		}
+		f.policy = pd
+	case awsfacts.TypeTaskDefinition:
+		f.addTaskDefinition(r.URN, props, deps, containers)
+	}
+	if k, ok := resourcePolicyKinds[typ]; ok {
+		f.addResourcePolicy(r.URN, k.label, props, k.path, deps, docs)
 	}
 	return f
 }
 
-func (f *facts) addAttachment(urn resource.URN, t roleTarget, props resource.PropertyMap,
-	deps map[resource.PropertyKey][]resource.URN, extraS3 []string,
-) {
-	arn := getString(props, "policyArn")
+func (f *resourceFacts) addRole(props resource.PropertyMap, docs *docCache) {
+	d := &roleDecl{urn: f.urn, provider: f.provider}
+	if n := getString(props, "name"); n.known() {
+		d.id.Name = n.s
+	}
+	if p := getString(props, "path"); p.known() && p.s != "" {
+		d.id.Path = p.s
+	}
+	if p := getString(props, "namePrefix"); p.known() {
+		d.prefix = p.s
+	}
+	if a := getString(props, "arn"); a.known() {
+		if id, ok := awsfacts.ParseRoleARN(a.s); ok {
+			d.id = id
+			f.account = id.Account
+		}
+	}
+	if u := getString(props, "uniqueId"); u.known() && awsfacts.IsRoleUniqueID(u.s) {
+		d.uniqueID = u.s
+	}
+	d.trust = docs.judgeValue(props, "assumeRolePolicy")
+	if d.trust.doc != nil {
+		for i := range d.trust.doc.Statements {
+			st := &d.trust.doc.Statements[i]
+			if st.Effect != iampolicy.Allow || !st.ActionsMatch("sts:AssumeRole") {
+				continue
+			}
+			named, set := principalsOf(st)
+			if len(named) > 0 || set != nil {
+				d.trustees = append(d.trustees, trustee{stmt: i + 1, named: named, set: set})
+			}
+		}
+	}
+	f.role = d
+
+	self := roleRef{id: d.id, urns: []resource.URN{f.urn}, provider: f.provider, text: d.id.Name}
+	inline, _ := getObjects(props, "inlinePolicies")
+	for _, ip := range inline {
+		dv := docs.judgeValue(ip, "policy")
+		if dv.state == docAbsent {
+			continue
+		}
+		f.grants = append(f.grants, &grant{source: f.urn, kind: viaIdentityDoc, to: self, doc: dv,
+			where: where(fmt.Sprintf("the role's inline policy %q", getString(ip, "name").s), f.urn)})
+	}
+	arns, arnsUnknown := getStrings(props, "managedPolicyArns")
+	w := where("the role's managedPolicyArns", f.urn)
+	for _, arn := range arns {
+		f.addAttachment(self, str{s: arn, state: known}, nil, w)
+	}
+	if arnsUnknown {
+		f.addAttachment(self, str{state: unknown}, nil, w)
+	}
+}
+
+// addAttachment records a managed policy attached to a role, or the role being marked an
+// execution role by AmazonECSTaskExecutionRolePolicy.
+func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource.URN, w path) {
+	g := &grant{source: f.urn, kind: viaManagedPolicy, to: to, where: w, policyDeps: policyDeps}
 	switch arn.state {
 	case known:
-		if isExecPolicyARN(arn.s) {
-			f.execUses = append(f.execUses, roleUse{source: urn, target: t, via: "it is attached " + execManagedPolicyName + " by " + urn.Name()})
+		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
+			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true,
+				via: fmt.Sprintf("it carries %s (%s)", awsfacts.ExecutionRolePolicyName, w)})
 			return
 		}
-		f.grants = append(f.grants, managedGrant(urn, t, "policy attachment "+string(urn.Type()), arn.s, deps["policyArn"], extraS3))
+		g.policyARN = strings.TrimSpace(arn.s)
 	case unknown:
-		f.grants = append(f.grants, grant{source: urn, target: t, path: "policy attachment " + string(urn.Type()),
-			policyDeps: deps["policyArn"],
-			docVerdict: docVerdict{v: unresolved, detail: "the policy ARN is not known yet (preview)"}})
+		g.arnUnknown = true
 	default:
-		f.grants = append(f.grants, grant{source: urn, target: t, path: "policy attachment " + string(urn.Type()),
-			docVerdict: docVerdict{v: malformed, detail: "policyArn is missing"}})
+		g.doc = docVerdict{state: docMalformed, detail: "policyArn is missing"}
 	}
+	f.grants = append(f.grants, g)
 }
 
-// managedGrant judges an attachment of a managed policy by ARN: AWS managed policies by name,
-// customer managed ones by looking the policy up later.
-func managedGrant(urn resource.URN, t roleTarget, path, arn string, policyDeps []resource.URN, extraS3 []string) grant {
-	g := grant{source: urn, target: t, path: path, policyARN: arn, policyDeps: policyDeps}
-	name, awsManaged, ok := policyNameFromARN(arn)
+// addTaskDefinition records the roles a task definition names and the environment files its
+// execution role must be able to read.
+func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.PropertyMap,
+	deps map[resource.PropertyKey][]resource.URN, containers *containersOnce,
+) {
+	exec := roleRefFromName(getString(props, "executionRoleArn"), deps["executionRoleArn"], f.provider)
+	task := roleRefFromName(getString(props, "taskRoleArn"), deps["taskRoleArn"], f.provider)
+	// ECS runs a task definition's roles in its own account (the roles are passed with
+	// iam:PassRole), so their ARNs show the provider's account.
+	for _, r := range []roleRef{exec, task} {
+		if r.id.Account != "" {
+			f.account = r.id.Account
+		}
+	}
+	u := &execUse{source: urn, role: exec, byTaskDef: true,
+		via: fmt.Sprintf("task definition %q names it as executionRoleArn", urn.Name())}
+	cs, state, err := containers.get()
 	switch {
-	case !ok:
-		g.docVerdict = docVerdict{v: malformed, detail: fmt.Sprintf("%q is not an IAM policy ARN", arn)}
-	case awsManaged:
-		for _, n := range defaultS3ManagedPolicies {
-			if strings.EqualFold(n, name) {
-				g.docVerdict = docVerdict{v: grantsS3, detail: fmt.Sprintf("AWS managed policy %s grants S3", name)}
-				return g
+	case state == unknown:
+		u.envUnknown = true
+	case err == nil:
+		for _, c := range cs {
+			for _, ef := range c.EnvironmentFiles {
+				if ef.Type == "" || strings.EqualFold(ef.Type, "s3") {
+					u.envFiles = append(u.envFiles, strings.TrimSpace(ef.Value))
+				}
 			}
 		}
-		for _, n := range extraS3 {
-			if strings.EqualFold(n, arn) || strings.EqualFold(n, name) {
-				g.docVerdict = docVerdict{v: grantsS3, detail: fmt.Sprintf("managed policy %s is configured as granting S3", name)}
-				return g
-			}
+	}
+	if exec.unknown || exec.id.Name != "" || len(exec.urns) > 0 {
+		f.execUses = append(f.execUses, u)
+	}
+	if task.unknown || task.id.Name != "" || len(task.urns) > 0 {
+		f.taskUses = append(f.taskUses, &taskUse{source: urn, role: task})
+	}
+}
+
+// addResourcePolicy records, for each Allow statement of a bucket or access point policy that
+// grants S3, the roles it reaches.
+func (f *resourceFacts) addResourcePolicy(urn resource.URN, label string, props resource.PropertyMap,
+	path []resource.PropertyKey, deps map[resource.PropertyKey][]resource.URN, docs *docCache,
+) {
+	holder := props
+	for _, k := range path[:len(path)-1] {
+		objs, anyUnknown := getObjects(holder, k)
+		if anyUnknown {
+			holder = resource.PropertyMap{path[len(path)-1]: resource.MakeComputed(resource.NewStringProperty(""))}
+			break
 		}
-		g.docVerdict = docVerdict{v: noS3}
+		if len(objs) == 0 {
+			return
+		}
+		holder = objs[0]
+	}
+	dv := docs.judgeValue(holder, path[len(path)-1])
+	w := where(label, urn)
+	switch dv.state {
+	case docUnknown, docMalformed:
+		// Which principals the policy names is not known (or cannot be read); the engine's
+		// dependencies say which roles of the stack it may name (AnalyzeStack).
+		for _, d := range roleURNs(deps[path[0]]) {
+			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
+				to: roleRef{urns: []resource.URN{d}, provider: f.provider}})
+		}
+		return
+	case docGrantsS3:
 	default:
-		for _, n := range extraS3 {
-			if strings.EqualFold(n, arn) {
-				g.docVerdict = docVerdict{v: grantsS3, detail: fmt.Sprintf("policy %s is configured as granting S3", name)}
-				return g
-			}
-		}
-		g.docVerdict = docVerdict{v: unresolved, detail: fmt.Sprintf(
-			"customer managed policy %q has not been seen in this stack, so its document cannot be read", name)}
-	}
-	return g
-}
-
-func isExecPolicyARN(arn string) bool {
-	name, awsManaged, ok := policyNameFromARN(arn)
-	return ok && awsManaged && name == execManagedPolicyName
-}
-
-// addBucketPolicyGrants records, for each Allow statement of a bucket policy that grants S3, the
-// IAM roles named as its principal.
-func (f *facts) addBucketPolicyGrants(urn resource.URN, props resource.PropertyMap, deps map[resource.PropertyKey][]resource.URN, docs *docCache) {
-	dv, ok := docs.judgeValue(props, "policy")
-	if !ok {
 		return
 	}
-	path := "bucket policy " + string(urn.Type())
-	switch dv.v {
-	case undecided:
-		// Which principals the policy names is unknown; the engine's dependencies say which roles
-		// it may name (AnalyzeStack).
-		for _, d := range deps["policy"] {
-			if d.Type() == typeRole {
-				f.grants = append(f.grants, grant{source: urn, target: roleTarget{unknown: true, deps: []resource.URN{d}}, path: path, docVerdict: dv})
-			}
+	for _, g := range dv.s3 {
+		st := &dv.doc.Statements[g.Index-1]
+		named, set := principalsOf(st)
+		for _, r := range named {
+			r.provider = f.provider
+			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
+				stmts: []int{g.Index}, to: r})
 		}
-		return
-	case malformed:
-		// A malformed bucket policy names no principal we can trust; report it only if it names a role.
-		for _, d := range deps["policy"] {
-			if d.Type() == typeRole {
-				f.grants = append(f.grants, grant{source: urn, target: roleTarget{deps: []resource.URN{d}}, path: path, docVerdict: dv})
-			}
-		}
-		return
-	}
-	for _, g := range dv.doc.S3Grants() {
-		st := dv.doc.Statements[g.Index-1]
-		for _, p := range st.Principal.AWSPrincipals() {
-			if name, ok := roleNameFromARN(p); ok {
-				f.grants = append(f.grants, grant{source: urn,
-					target:     roleTarget{key: strings.ToLower(name), display: p},
-					path:       path,
-					docVerdict: docVerdict{v: grantsS3, detail: g.String(), doc: dv.doc}})
-			}
+		if set != nil {
+			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
+				stmts: []int{g.Index}, set: set})
 		}
 	}
 }

@@ -1,29 +1,9 @@
 package pack
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
-
-// policy is one policy of the pack: its metadata, a per-resource check and/or a stack check.
-type policy struct {
-	info    plugin.AnalyzerPolicyInfo
-	analyze func(*resourceCtx) []finding
-	stack   func(*graph) []finding
-}
-
-// allPolicies lists every policy, mandatory ones first. Each lives in its own file.
-var allPolicies = []*policy{
-	execRoleNoS3Policy,
-	noEmbeddedCredentialsPolicy,
-	bucketPrivatePolicy,
-	bucketTLSOnlyPolicy,
-	bucketEncryptionPolicy,
-	s3LeastPrivilegePolicy,
-	taskRoleTrustPolicy,
-	distinctRolesPolicy,
-	taskRoleForS3Policy,
-	credentialChainPolicy,
-}
 
 // Policy names (stable: organizations reference them in config and exceptions).
 const (
@@ -39,13 +19,18 @@ const (
 	ECSCredentialChainUntouched = "ecs-credential-chain-untouched"
 )
 
-func policyByName(name string) *policy {
-	for _, p := range allPolicies {
-		if p.info.Name == name {
-			return p
-		}
-	}
-	return nil
+// allPolicies lists every policy, mandatory ones first. Each is one value in the file named after it.
+var allPolicies = []*policy{
+	noS3OnExecutionRolePolicy,
+	noEmbeddedCredentialsPolicy,
+	s3BucketPrivatePolicy,
+	s3BucketTLSOnlyPolicy,
+	s3BucketEncryptionPolicy,
+	s3LeastPrivilegePolicy,
+	ecsTaskRoleTrustPolicy,
+	ecsDistinctRolesPolicy,
+	ecsTaskRoleForS3Policy,
+	ecsCredentialChainPolicy,
 }
 
 // PolicyNames returns the names of every policy in the pack, mandatory ones first.
@@ -55,4 +40,71 @@ func PolicyNames() []string {
 		out[i] = p.info.Name
 	}
 	return out
+}
+
+// outcome is what a check decided about a resource or the stack; a pass is the absence of a finding.
+type outcome int
+
+const (
+	// fail is a violation, reported at the policy's enforcement level.
+	fail outcome = iota + 1
+	// cannotDecide says the pack cannot decide yet (a value unknown during preview, a policy it
+	// cannot read); reported as advisory, so it never blocks unless a policy's config says so.
+	cannotDecide
+)
+
+// finding is one result of a check that is not a pass.
+type finding struct {
+	urn     resource.URN
+	outcome outcome
+	msg     string
+}
+
+// policy is one policy of the pack: its metadata (with its config schema, the one place its
+// defaults are written), the resource types its resource check applies to, and how to bind its
+// own properties to its checks.
+type policy struct {
+	info plugin.AnalyzerPolicyInfo
+	// types are the resource types checkResource is called for; nil means every resource.
+	types []string
+	// usesJoin says the policy reads the execution-role join, so the analyzer must feed it.
+	usesJoin bool
+	// bind decodes the policy's own properties into its typed config and returns its checks.
+	bind func(props map[string]any) (checks, error)
+}
+
+// checks are a policy's checks bound to its decoded config; either may be nil.
+type checks struct {
+	resource func(*resourceCtx) []finding
+	stack    func(*stackCtx) []finding
+}
+
+// spec is how a policy file declares its policy; C is the policy's own config.
+type spec[C any] struct {
+	info          plugin.AnalyzerPolicyInfo
+	types         []string
+	usesJoin      bool
+	checkResource func(*resourceCtx, *C) []finding
+	checkStack    func(*stackCtx, *C) []finding
+}
+
+// newPolicy builds a policy from its spec. Its config C is decoded from the policy's own
+// properties only, over the defaults its schema declares.
+func newPolicy[C any](s spec[C]) *policy {
+	p := &policy{info: s.info, types: s.types, usesJoin: s.usesJoin}
+	p.bind = func(props map[string]any) (checks, error) {
+		c, err := decodeConfig[C](s.info.Name, s.info.ConfigSchema, props)
+		if err != nil {
+			return checks{}, err
+		}
+		var b checks
+		if s.checkResource != nil {
+			b.resource = func(rc *resourceCtx) []finding { return s.checkResource(rc, &c) }
+		}
+		if s.checkStack != nil {
+			b.stack = func(sc *stackCtx) []finding { return s.checkStack(sc, &c) }
+		}
+		return b, nil
+	}
+	return p
 }

@@ -1,7 +1,7 @@
 package pack
 
 import (
-	"strings"
+	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -198,7 +198,7 @@ func walk(path string, v resource.PropertyValue, secret bool, fn func(string, st
 		fn(path, u.StringValue(), secret)
 	case u.IsArray():
 		for i, e := range u.ArrayValue() {
-			if walk(path+"["+itoa(i)+"]", e, secret, fn) {
+			if walk(path+"["+strconv.Itoa(i)+"]", e, secret, fn) {
 				anyUnknown = true
 			}
 		}
@@ -214,72 +214,4 @@ func walk(path string, v resource.PropertyValue, secret bool, fn func(string, st
 		}
 	}
 	return anyUnknown
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
-}
-
-// roleNameFromARN returns the role name of an IAM role ARN
-// (arn:<partition>:iam::<account>:role/<path/>name) or of an STS assumed-role ARN, and false for
-// anything else.
-func roleNameFromARN(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return "", false
-	}
-	res := parts[5]
-	switch parts[2] {
-	case "iam":
-		rest, ok := strings.CutPrefix(res, "role/")
-		if !ok || rest == "" {
-			return "", false
-		}
-		return rest[strings.LastIndexByte(rest, '/')+1:], true
-	case "sts":
-		rest, ok := strings.CutPrefix(res, "assumed-role/")
-		if !ok {
-			return "", false
-		}
-		name, _, _ := strings.Cut(rest, "/")
-		return name, name != ""
-	}
-	return "", false
-}
-
-// policyNameFromARN returns the policy name (last path segment) of an IAM policy ARN and whether
-// it is an AWS managed policy (account "aws").
-func policyNameFromARN(arn string) (name string, awsManaged bool, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" {
-		return "", false, false
-	}
-	rest, found := strings.CutPrefix(parts[5], "policy/")
-	if !found || rest == "" {
-		return "", false, false
-	}
-	return rest[strings.LastIndexByte(rest, '/')+1:], parts[4] == "aws", true
-}
-
-// roleKey normalizes a role reference (name or ARN) to the key the pack joins on: the lower-cased
-// role name (IAM role names are unique case-insensitively).
-func roleKey(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if name, ok := roleNameFromARN(ref); ok {
-		return strings.ToLower(name)
-	}
-	if strings.HasPrefix(ref, "arn:") {
-		return "" // an ARN, but not a role's
-	}
-	return strings.ToLower(ref)
 }

@@ -4,16 +4,22 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
+// leastPrivilegeConfig is the config of s3-least-privilege.
+type leastPrivilegeConfig struct {
+	ResourceWildcardAllowedActions []string `json:"resourceWildcardAllowedActions"`
+}
+
 // s3LeastPrivilegePolicy warns about S3 grants wider than one bucket and the actions used
 // (checkov CKV_AWS_63/62/355, trivy AWS-0345/0346, cdk-nag IAM5, Security Hub IAM.21). Unlike
 // those, it matches actions like IAM does (s3:*, S3:*, *:*, NotAction) and treats the object-key
 // wildcard bucket/* as scoped.
-var s3LeastPrivilegePolicy = &policy{
+var s3LeastPrivilegePolicy = newPolicy(spec[leastPrivilegeConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        S3LeastPrivilege,
 		DisplayName: "S3 grants are least privilege",
@@ -29,40 +35,42 @@ var s3LeastPrivilegePolicy = &policy{
 		RemediationSteps: "Replace wildcard actions with the actions used, and `*` resources with " +
 			"arn:aws:s3:::<bucket> and arn:aws:s3:::<bucket>/*.",
 		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
-			propResourceWildcardActions: stringListSchema(
-				"S3 actions that only accept Resource \"*\" and may be granted on it.", defaultWildcardResourceActions),
+			"resourceWildcardAllowedActions": stringListSchema(
+				"S3 actions that only accept Resource \"*\" and may be granted on it.",
+				[]string{"s3:ListAllMyBuckets", "s3:ListAccessPoints", "s3:ListJobs", "s3:CreateJob"}),
 		}},
 	},
-	analyze: analyzeS3LeastPrivilege,
-}
+	types: []string{awsfacts.TypePolicy, awsfacts.TypeRolePolicy, awsfacts.TypeUserPolicy, awsfacts.TypeGroupPolicy,
+		awsfacts.TypeBucketPolicy, awsfacts.TypeRole},
+	checkResource: checkS3LeastPrivilege,
+})
 
-func analyzeS3LeastPrivilege(rc *resourceCtx) []finding {
+func checkS3LeastPrivilege(rc *resourceCtx, c *leastPrivilegeConfig) []finding {
 	type docRef struct {
 		label string
 		props resource.PropertyMap
 	}
 	var docs []docRef
-	switch string(rc.Type) {
-	case typePolicy, typeRolePolicy, typeUserPolicy, typeGroupPolicy, typeBucketPolicy:
-		docs = append(docs, docRef{"policy", rc.Properties})
-	case typeRole:
+	if string(rc.Type) == awsfacts.TypeRole {
 		inline, _ := getObjects(rc.Properties, "inlinePolicies")
 		for _, ip := range inline {
 			docs = append(docs, docRef{fmt.Sprintf("inline policy %q", getString(ip, "name").s), ip})
 		}
+	} else {
+		docs = append(docs, docRef{"policy", rc.Properties})
 	}
 	var msgs []string
 	for _, d := range docs {
-		dv, ok := rc.docs.judgeValue(d.props, "policy")
-		if !ok || dv.doc == nil {
+		dv := rc.docs.judgeValue(d.props, "policy")
+		if dv.doc == nil {
 			continue // unknown at preview or malformed: the execution-role check handles malformed documents
 		}
-		for _, b := range dv.doc.BroadS3Statements(rc.settings.resourceWildcardAllowedActions) {
+		for _, b := range dv.doc.BroadS3Statements(c.ResourceWildcardAllowedActions) {
 			msgs = append(msgs, fmt.Sprintf("The %s, %s.", d.label, b))
 		}
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return []finding{{urn: rc.URN, msg: strings.Join(msgs, "\n")}}
+	return []finding{{urn: rc.URN, outcome: fail, msg: strings.Join(msgs, "\n")}}
 }

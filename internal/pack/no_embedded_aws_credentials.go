@@ -1,22 +1,29 @@
 package pack
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
+// credentialsConfig is the config of no-embedded-aws-credentials.
+type credentialsConfig struct {
+	ExtraForbiddenEnvNames []string `json:"extraForbiddenEnvNames"`
+	ScanAllStringInputs    bool     `json:"scanAllStringInputs"`
+}
+
 // noEmbeddedCredentialsPolicy blocks static AWS credentials anywhere in a stack: IAM access keys,
 // keys on the aws provider or in stack config, credential variables in containers, and
 // credential-shaped values in any string input. Values are inspected (secrets included) but
 // never shown: messages carry at most a key ID's first four characters.
-var noEmbeddedCredentialsPolicy = &policy{
+var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        NoEmbeddedAWSCredentials,
 		DisplayName: "No embedded AWS access keys",
@@ -35,48 +42,48 @@ var noEmbeddedCredentialsPolicy = &policy{
 			"AWS_PROFILE on the deployer machine), not keys in config.\n4. Deactivate and rotate any key that " +
 			"was committed or deployed.",
 		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
-			propExtraForbiddenEnvNames: stringListSchema(
+			"extraForbiddenEnvNames": stringListSchema(
 				"Further container environment/secret names to forbid (compared case-insensitively).", nil),
-			propScanAllStringInputs: boolSchema(
+			"scanAllStringInputs": boolSchema(
 				"Scan every string input of every resource for credential-shaped values.", true),
 		}},
 	},
-	analyze: analyzeEmbeddedCredentials,
-}
+	types:         nil, // every resource: any string input may hold a key
+	checkResource: checkEmbeddedCredentials,
+})
 
 // providerCredentialKeys are the aws provider inputs that carry static credentials.
 var providerCredentialKeys = []resource.PropertyKey{"accessKey", "secretKey", "token"}
 
-func analyzeEmbeddedCredentials(rc *resourceCtx) []finding {
+func checkEmbeddedCredentials(rc *resourceCtx, c *credentialsConfig) []finding {
 	var msgs []string
-	typ := string(rc.Type)
 	skipScan := map[string]bool{}
 
-	switch typ {
-	case typeAccessKey:
+	switch string(rc.Type) {
+	case awsfacts.TypeAccessKey:
 		msgs = append(msgs, "aws.iam.AccessKey creates a long-lived access key for an IAM user.")
-	case typeAWSProvider:
+	case awsfacts.TypeProvider:
 		for _, k := range providerCredentialKeys {
 			if v := getString(rc.Properties, k); v.state == unknown || (v.known() && v.s != "") {
 				msgs = append(msgs, fmt.Sprintf("The aws provider sets %q (static credentials%s).", k, stackConfigHint(rc.URN, k)))
 				skipScan[string(k)] = true
 			}
 		}
-	case typeStack:
+	case awsfacts.TypeStack:
 		msgs = append(msgs, stackConfigFindings(rc.stack)...)
-	case typeTaskDefinition:
-		m, scanned := containerCredentialFindings(rc)
+	case awsfacts.TypeTaskDefinition:
+		m, scanned := c.containerFindings(&rc.containers)
 		msgs = append(msgs, m...)
 		if scanned {
 			skipScan["containerDefinitions"] = true
 		}
-	case "aws:lambda/function:Function":
+	case awsfacts.TypeLambdaFunction:
 		if envs, _ := getObjects(rc.Properties, "environment"); len(envs) > 0 {
 			if vars, ok := envs[0]["variables"]; ok {
 				if plain, known := toPlain(vars); known {
 					if mv, ok := plain.(map[string]any); ok {
-						for _, name := range sortedKeys(mv) {
-							if rc.forbiddenEnvName(name) {
+						for _, name := range slices.Sorted(maps.Keys(mv)) {
+							if c.forbiddenEnvName(name) {
 								msgs = append(msgs, fmt.Sprintf("environment.variables sets %s.", name))
 							}
 						}
@@ -86,13 +93,13 @@ func analyzeEmbeddedCredentials(rc *resourceCtx) []finding {
 		}
 	}
 
-	if rc.settings.scanAllStringInputs {
+	if c.ScanAllStringInputs {
 		msgs = append(msgs, scanProps(rc.Properties, skipScan)...)
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return []finding{{urn: rc.URN, msg: strings.Join(msgs, "\n")}}
+	return []finding{{urn: rc.URN, outcome: fail, msg: strings.Join(msgs, "\n")}}
 }
 
 func stackConfigHint(provider resource.URN, k resource.PropertyKey) string {
@@ -108,7 +115,7 @@ func stackConfigFindings(sc *StackConfig) []string {
 		return nil
 	}
 	var msgs []string
-	for _, k := range sortedKeys(sc.Config) {
+	for _, k := range slices.Sorted(maps.Keys(sc.Config)) {
 		v := sc.Config[k]
 		switch k {
 		case "aws:accessKey", "aws:secretKey", "aws:token":
@@ -117,109 +124,56 @@ func stackConfigFindings(sc *StackConfig) []string {
 			}
 			continue
 		}
-		for _, f := range awscreds.Scan(v) {
+		for _, f := range credentialsIn(k, v) {
 			msgs = append(msgs, fmt.Sprintf("Stack config %s holds a value shaped like an AWS %s (%s).", k, f.Kind, f.Redacted))
 		}
 	}
 	return msgs
 }
 
-func (rc *resourceCtx) forbiddenEnvName(name string) bool {
+func (c *credentialsConfig) forbiddenEnvName(name string) bool {
 	if awscreds.IsCredentialEnvName(name) {
 		return true
 	}
 	n := strings.TrimSpace(name)
-	for _, extra := range rc.settings.extraForbiddenEnvNames {
-		if strings.EqualFold(n, strings.TrimSpace(extra)) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(c.ExtraForbiddenEnvNames, func(extra string) bool {
+		return strings.EqualFold(n, strings.TrimSpace(extra))
+	})
 }
 
-// container is the part of an ECS container definition the pack reads.
-type container struct {
-	Name        string `json:"name"`
-	Environment []struct {
-		Name  string `json:"name"`
-		Value any    `json:"value"`
-	} `json:"environment"`
-	Secrets []struct {
-		Name      string `json:"name"`
-		ValueFrom string `json:"valueFrom"`
-	} `json:"secrets"`
-	EnvironmentFiles []struct {
-		Value string `json:"value"`
-	} `json:"environmentFiles"`
-}
-
-// containerDefs parses a task definition's containerDefinitions (a JSON string, or already a
-// list). state is unknown during preview when the JSON interpolates other resources' outputs.
-func containerDefs(props resource.PropertyMap) ([]container, valueState, error) {
-	v, ok := props["containerDefinitions"]
-	if !ok {
-		return nil, missing, nil
-	}
-	plain, isKnown := toPlain(v)
-	if !isKnown {
-		return nil, unknown, nil
-	}
-	var raw []byte
-	switch x := plain.(type) {
-	case string:
-		raw = []byte(x)
-	case nil:
-		return nil, missing, nil
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return nil, known, fmt.Errorf("containerDefinitions: %w", err)
-		}
-		raw = b
-	}
-	var cs []container
-	if err := json.Unmarshal(raw, &cs); err != nil {
-		return nil, known, fmt.Errorf("containerDefinitions is not a JSON list of container definitions: %s", jsonErr(err))
-	}
-	return cs, known, nil
-}
-
-// jsonErr shortens a JSON error without echoing input (json errors never include values, but
-// keep them terse).
-func jsonErr(err error) string { return err.Error() }
-
-func containerCredentialFindings(rc *resourceCtx) ([]string, bool) {
-	cs, state, err := containerDefs(rc.Properties)
+// containerFindings checks a task definition's containers; scanned is false when the container
+// definitions could not be read (so the generic scan still looks at them).
+func (c *credentialsConfig) containerFindings(containers *containersOnce) (msgs []string, scanned bool) {
+	cs, state, err := containers.get()
 	switch {
 	case state == unknown:
 		return nil, false // nothing to read yet; scanned again at update with known values
 	case err != nil:
 		return []string{"The task definition's " + err.Error() + "; the pack cannot verify that no credential variable is set."}, false
 	}
-	var msgs []string
-	for _, c := range cs {
-		for _, e := range c.Environment {
-			if rc.forbiddenEnvName(e.Name) {
-				msgs = append(msgs, fmt.Sprintf("Container %q sets environment variable %s.", c.Name, e.Name))
+	for _, ct := range cs {
+		for _, e := range ct.Environment {
+			if c.forbiddenEnvName(e.Name) {
+				msgs = append(msgs, fmt.Sprintf("Container %q sets environment variable %s.", ct.Name, e.Name))
 			}
 			if s, ok := e.Value.(string); ok {
-				for _, f := range awscreds.Scan(s) {
+				for _, f := range credentialsIn(e.Name, s) {
 					msgs = append(msgs, fmt.Sprintf("Container %q environment variable %s holds a value shaped like an AWS %s (%s).",
-						c.Name, e.Name, f.Kind, f.Redacted))
+						ct.Name, e.Name, f.Kind, f.Redacted))
 				}
 			}
 		}
-		for _, s := range c.Secrets {
-			if rc.forbiddenEnvName(s.Name) {
-				msgs = append(msgs, fmt.Sprintf("Container %q injects secret %s: the AWS SDK would use it instead of the task role.", c.Name, s.Name))
+		for _, s := range ct.Secrets {
+			if c.forbiddenEnvName(s.Name) {
+				msgs = append(msgs, fmt.Sprintf("Container %q injects secret %s: the AWS SDK would use it instead of the task role.", ct.Name, s.Name))
 			}
 		}
 	}
 	return msgs, true
 }
 
-// scanProps runs the credential scanner over every string input (secrets unwrapped), skipping
-// the top-level keys in skip, and reports each finding with its property path.
+// scanProps runs the credential scan over every string input (secrets unwrapped), skipping the
+// top-level keys in skip, and reports each finding with its property path.
 func scanProps(props resource.PropertyMap, skip map[string]bool) []string {
 	var msgs []string
 	for _, k := range props.StableKeys() {
@@ -227,7 +181,7 @@ func scanProps(props resource.PropertyMap, skip map[string]bool) []string {
 			continue
 		}
 		walkStrings(string(k), props[k], func(path, s string, secret bool) {
-			for _, f := range awscreds.Scan(s) {
+			for _, f := range credentialsIn(path, s) {
 				where := path
 				if secret {
 					where += " (a secret value)"
@@ -237,13 +191,4 @@ func scanProps(props resource.PropertyMap, skip map[string]bool) []string {
 		})
 	}
 	return msgs
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // taskRoleForS3Policy warns about task definitions whose containers are configured for S3 but
 // that name no task role: the SDK then finds no credentials (or falls back to keys).
-var taskRoleForS3Policy = &policy{
+var ecsTaskRoleForS3Policy = newPolicy(spec[noConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        ECSTaskRoleForS3,
 		DisplayName: "Task definitions that use S3 have a task role",
@@ -23,17 +24,15 @@ var taskRoleForS3Policy = &policy{
 		Tags:             []string{"ecs", "s3"},
 		RemediationSteps: "Create a task role (see ActiveStorage component) and set taskRoleArn on the task definition.",
 	},
-	analyze: analyzeTaskRoleForS3,
-}
+	types:         []string{awsfacts.TypeTaskDefinition},
+	checkResource: checkTaskRoleForS3,
+})
 
-func analyzeTaskRoleForS3(rc *resourceCtx) []finding {
-	if string(rc.Type) != typeTaskDefinition {
-		return nil
-	}
+func checkTaskRoleForS3(rc *resourceCtx, _ *noConfig) []finding {
 	if t := getString(rc.Properties, "taskRoleArn"); t.state == unknown || (t.known() && t.s != "") {
 		return nil
 	}
-	cs, state, err := containerDefs(rc.Properties)
+	cs, state, err := rc.containers.get()
 	if state != known || err != nil {
 		return nil
 	}
@@ -41,7 +40,7 @@ func analyzeTaskRoleForS3(rc *resourceCtx) []finding {
 		for _, e := range c.Environment {
 			v, _ := e.Value.(string)
 			if usesS3(e.Name, v) {
-				return []finding{{urn: rc.URN, msg: fmt.Sprintf(
+				return []finding{{urn: rc.URN, outcome: fail, msg: fmt.Sprintf(
 					"Container %q is configured for S3 (variable %s) but the task definition has no taskRoleArn.", c.Name, e.Name)}}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
@@ -12,7 +13,7 @@ import (
 // credentialChainPolicy warns about container settings that make the AWS SDKs look for
 // credentials somewhere other than the task role (a profile, a web identity, another credentials
 // endpoint), and about environment files the pack cannot read.
-var credentialChainPolicy = &policy{
+var ecsCredentialChainPolicy = newPolicy(spec[noConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        ECSCredentialChainUntouched,
 		DisplayName: "Containers leave the SDK credential chain to the task role",
@@ -27,14 +28,12 @@ var credentialChainPolicy = &policy{
 		RemediationSteps: "Delete the listed variables from the container definition; for environmentFiles, " +
 			"inline the values as environment variables or secrets so they can be checked.",
 	},
-	analyze: analyzeCredentialChain,
-}
+	types:         []string{awsfacts.TypeTaskDefinition},
+	checkResource: checkCredentialChain,
+})
 
-func analyzeCredentialChain(rc *resourceCtx) []finding {
-	if string(rc.Type) != typeTaskDefinition {
-		return nil
-	}
-	cs, state, err := containerDefs(rc.Properties)
+func checkCredentialChain(rc *resourceCtx, _ *noConfig) []finding {
+	cs, state, err := rc.containers.get()
 	if state != known || err != nil {
 		return nil
 	}
@@ -58,5 +57,5 @@ func analyzeCredentialChain(rc *resourceCtx) []finding {
 	if len(msgs) == 0 {
 		return nil
 	}
-	return []finding{{urn: rc.URN, msg: strings.Join(msgs, "\n")}}
+	return []finding{{urn: rc.URN, outcome: fail, msg: strings.Join(msgs, "\n")}}
 }

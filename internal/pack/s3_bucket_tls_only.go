@@ -3,13 +3,14 @@ package pack
 import (
 	"fmt"
 
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // bucketTLSOnlyPolicy warns about buckets that accept plain HTTP (AWS Config
 // s3-bucket-ssl-requests-only / Security Hub S3.5, cdk-nag S10, KICS 4bc4dd4c).
-var bucketTLSOnlyPolicy = &policy{
+var s3BucketTLSOnlyPolicy = newPolicy(spec[noConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        S3BucketTLSOnly,
 		DisplayName: "S3 buckets deny requests without TLS",
@@ -24,28 +25,26 @@ var bucketTLSOnlyPolicy = &policy{
 			"\"Resource\":[\"arn:aws:s3:::<bucket>\",\"arn:aws:s3:::<bucket>/*\"],\"Condition\":{\"Bool\":" +
 			"{\"aws:SecureTransport\":\"false\"}}}.",
 	},
-	analyze: analyzeBucketTLS,
-	stack:   stackBucketTLS,
-}
+	types:         []string{awsfacts.TypeBucketPolicy},
+	checkResource: checkBucketTLS,
+	checkStack:    stackBucketTLS,
+})
 
-func analyzeBucketTLS(rc *resourceCtx) []finding {
-	if string(rc.Type) != typeBucketPolicy {
-		return nil
-	}
-	dv, ok := rc.docs.judgeValue(rc.Properties, "policy")
+func checkBucketTLS(rc *resourceCtx, _ *noConfig) []finding {
+	dv := rc.docs.judgeValue(rc.Properties, "policy")
 	switch {
-	case !ok || dv.v == undecided:
+	case dv.state == docAbsent || dv.state == docUnknown:
 		return nil
-	case dv.v == malformed:
-		return []finding{{urn: rc.URN, msg: "The bucket policy cannot be read, so it cannot deny insecure transport: " + dv.detail}}
+	case dv.state == docMalformed:
+		return []finding{{urn: rc.URN, outcome: fail, msg: "The bucket policy cannot be read, so it cannot deny insecure transport: " + dv.detail}}
 	case !dv.doc.DeniesInsecureTransport(""):
-		return []finding{{urn: rc.URN, msg: "The bucket policy has no Deny statement for requests where aws:SecureTransport is false."}}
+		return []finding{{urn: rc.URN, outcome: fail, msg: "The bucket policy has no Deny statement for requests where aws:SecureTransport is false."}}
 	}
 	return nil
 }
 
-func stackBucketTLS(g *graph) []finding {
-	withPolicy := g.bucketsWith(typeBucketPolicy)
+func stackBucketTLS(g *stackCtx, _ *noConfig) []finding {
+	withPolicy := g.bucketsWith(awsfacts.TypeBucketPolicy)
 	var out []finding
 	for _, i := range g.buckets() {
 		r := &g.resources[i]
@@ -53,18 +52,18 @@ func stackBucketTLS(g *graph) []finding {
 		pi, ok := withPolicy[r.URN]
 		if !ok {
 			// Legacy inline policy on the bucket itself.
-			if dv, has := g.docs.judgeValue(r.Properties, "policy"); has && dv.doc != nil && dv.doc.DeniesInsecureTransport(arn.s) {
+			if dv := g.docs.judgeValue(r.Properties, "policy"); dv.doc != nil && dv.doc.DeniesInsecureTransport(arn.s) {
 				continue
 			}
-			out = append(out, finding{urn: r.URN, msg: fmt.Sprintf("Bucket %s has no bucket policy denying requests without TLS.", r.URN.Name())})
+			out = append(out, finding{urn: r.URN, outcome: fail, msg: fmt.Sprintf("Bucket %s has no bucket policy denying requests without TLS.", r.URN.Name())})
 			continue
 		}
 		if !arn.known() {
 			continue
 		}
-		dv, has := g.docs.judgeValue(g.resources[pi].Properties, "policy")
-		if has && dv.doc != nil && dv.doc.DeniesInsecureTransport("") && !dv.doc.DeniesInsecureTransport(arn.s) {
-			out = append(out, finding{urn: g.resources[pi].URN, msg: fmt.Sprintf(
+		dv := g.docs.judgeValue(g.resources[pi].Properties, "policy")
+		if dv.doc != nil && dv.doc.DeniesInsecureTransport("") && !dv.doc.DeniesInsecureTransport(arn.s) {
+			out = append(out, finding{urn: g.resources[pi].URN, outcome: fail, msg: fmt.Sprintf(
 				"The TLS-only statement of the policy for bucket %s does not cover both the bucket and bucket/*.", r.URN.Name())})
 		}
 	}

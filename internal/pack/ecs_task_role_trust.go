@@ -2,19 +2,24 @@ package pack
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
-const ecsTasksPrincipal = "ecs-tasks.amazonaws.com"
+// taskRoleTrustConfig is the config of ecs-task-role-trust.
+type taskRoleTrustConfig struct {
+	RequireConfusedDeputyConditions bool `json:"requireConfusedDeputyConditions"`
+}
 
-// taskRoleTrustPolicy warns when an ECS task role can be assumed by more than ECS tasks, or
+// ecsTaskRoleTrustPolicy warns when an ECS task role can be assumed by more than ECS tasks, or
 // without the confused-deputy conditions AWS recommends (aws:SourceAccount / aws:SourceArn).
-var taskRoleTrustPolicy = &policy{
+var ecsTaskRoleTrustPolicy = newPolicy(spec[taskRoleTrustConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        ECSTaskRoleTrust,
 		DisplayName: "ECS task roles trust only ECS tasks, with confused-deputy conditions",
@@ -30,26 +35,28 @@ var taskRoleTrustPolicy = &policy{
 		RemediationSteps: "Edit the role's assumeRolePolicy: keep one Allow statement for the ecs-tasks.amazonaws.com " +
 			"service principal and sts:AssumeRole, and add the aws:SourceAccount / aws:SourceArn conditions.",
 		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
-			propRequireConfusedDeputyCond: boolSchema(
+			"requireConfusedDeputyConditions": boolSchema(
 				"Require aws:SourceAccount or aws:SourceArn conditions on task role trust policies.", true),
 		}},
 	},
-	analyze: analyzeTaskRoleTrust,
-	stack:   stackTaskRoleTrust,
-}
+	types:         []string{awsfacts.TypeRole},
+	usesJoin:      true, // whether a role is a task role
+	checkResource: checkTaskRoleTrust,
+	checkStack:    stackTaskRoleTrust,
+})
 
-func analyzeTaskRoleTrust(rc *resourceCtx) []finding {
-	if string(rc.Type) != typeRole || rc.facts.role == nil {
+func checkTaskRoleTrust(rc *resourceCtx, c *taskRoleTrustConfig) []finding {
+	if rc.facts == nil || rc.facts.role == nil {
 		return nil
 	}
-	msgs, conds := trustProblems(rc.facts.role.trust)
-	if rc.observations.isTaskRole && rc.settings.requireConfusedDeputyConditions {
+	msgs, conds := trustProblems(rc.facts.role.trust.doc)
+	if rc.isTaskRole && c.RequireConfusedDeputyConditions {
 		msgs = append(msgs, conds...)
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return []finding{{urn: rc.URN, msg: strings.Join(msgs, "\n")}}
+	return []finding{{urn: rc.URN, outcome: fail, msg: strings.Join(msgs, "\n")}}
 }
 
 // trustProblems checks a trust policy that trusts ECS tasks: general problems, and missing
@@ -61,22 +68,13 @@ func trustProblems(doc *iampolicy.Document) (msgs, conds []string) {
 	}
 	trustsECS := false
 	for i, s := range doc.Statements {
-		if s.Effect != iampolicy.Allow || s.Principal == nil {
-			continue
-		}
-		ecs := false
-		for _, svc := range s.Principal.Services() {
-			if svc == ecsTasksPrincipal {
-				ecs = true
-			}
-		}
-		if !ecs {
+		if s.Effect != iampolicy.Allow || s.Principal == nil || !slices.Contains(s.Principal.Services(), awsfacts.ECSTasksPrincipal) {
 			continue
 		}
 		trustsECS = true
 		var others []string
 		for _, svc := range s.Principal.Services() {
-			if svc != ecsTasksPrincipal {
+			if svc != awsfacts.ECSTasksPrincipal {
 				others = append(others, "Service:"+svc)
 			}
 		}
@@ -102,31 +100,23 @@ func trustProblems(doc *iampolicy.Document) (msgs, conds []string) {
 	return msgs, conds
 }
 
-func stackTaskRoleTrust(g *graph) []finding {
+func stackTaskRoleTrust(sc *stackCtx, c *taskRoleTrustConfig) []finding {
+	// Only the condition check depends on the task-role link; the rest is reported by Analyze.
+	if !c.RequireConfusedDeputyConditions {
+		return nil
+	}
 	done := map[resource.URN]bool{}
 	var out []finding
-	for _, f := range g.facts {
+	for _, f := range sc.join.facts {
 		for _, u := range f.taskUses {
-			for _, n := range g.roleNodes(u.target) {
-				urnStr, ok := strings.CutPrefix(string(n), "urn:")
-				if !ok {
+			for _, d := range sc.join.resolve(u.role) {
+				// Roles Analyze did not see got the whole check, on their state, already.
+				if d.urn == "" || done[d.urn] || !sc.analyzed[d.urn] {
 					continue
 				}
-				urn := resource.URN(urnStr)
-				if done[urn] {
-					continue
-				}
-				done[urn] = true
-				rf := g.facts[g.byURN[urn]].role
-				if rf == nil {
-					continue
-				}
-				// Only the condition check depends on the task-role link; the rest is reported by Analyze.
-				if !g.settings.requireConfusedDeputyConditions {
-					continue
-				}
-				if _, conds := trustProblems(rf.trust); len(conds) > 0 {
-					out = append(out, finding{urn: urn, msg: strings.Join(conds, "\n") +
+				done[d.urn] = true
+				if _, conds := trustProblems(d.trust.doc); len(conds) > 0 {
+					out = append(out, finding{urn: d.urn, outcome: fail, msg: strings.Join(conds, "\n") +
 						fmt.Sprintf(" The role is the task role of %s.", u.source.Name())})
 				}
 			}
