@@ -244,7 +244,11 @@ type packSet struct {
 // writes for each pack a launcher that runs it behind packrss.
 func buildPacks(ctx context.Context, root, dir string, null bool) (packSet, error) {
 	var ps packSet
-	bin := filepath.Join(dir, "bin")
+	// The CLI takes a policy pack path that is not absolute for a pack directory.
+	bin, err := filepath.Abs(filepath.Join(dir, "bin"))
+	if err != nil {
+		return ps, err
+	}
 	wrap, err := packbuild.Release(ctx, root, bin, "packrss", "./bench/cmd/packrss")
 	if err != nil {
 		return ps, err
