@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
@@ -28,6 +30,7 @@ func BenchmarkAnalyze(b *testing.B) {
 				ctx := context.Background()
 				b.ReportAllocs()
 				passes, diags := 0, 0
+				cpu0 := cpuTime()
 				for b.Loop() {
 					b.StopTimer()
 					a := configured(b)
@@ -35,7 +38,8 @@ func BenchmarkAnalyze(b *testing.B) {
 					diags = analyzeAll(ctx, b, a, s.Inputs)
 					passes++
 				}
-				perResource(b, passes*n, diags, func() { analyzeAll(ctx, b, configured(b), s.Inputs) }, n)
+				cpu := cpuTime() - cpu0
+				perResource(b, passes*n, cpu, diags, func() { analyzeAll(ctx, b, configured(b), s.Inputs) }, n)
 			})
 		}
 	}
@@ -52,11 +56,13 @@ func BenchmarkAnalyzeStack(b *testing.B) {
 				a := configured(b)
 				b.ReportAllocs()
 				passes, diags := 0, 0
+				cpu0 := cpuTime()
 				for b.Loop() {
 					diags = analyzeStack(ctx, b, a, s.Resources)
 					passes++
 				}
-				perResource(b, passes*n, diags, func() { analyzeStack(ctx, b, a, s.Resources) }, n)
+				cpu := cpuTime() - cpu0
+				perResource(b, passes*n, cpu, diags, func() { analyzeStack(ctx, b, a, s.Resources) }, n)
 			})
 		}
 	}
@@ -82,10 +88,13 @@ func analyzeStack(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []pl
 	return len(resp.Diagnostics)
 }
 
-// perResource reports the per-resource metrics. Allocations are measured on one extra, untimed
-// pass, since -benchmem's allocs/op is per pass over the stack.
-func perResource(b *testing.B, resources, diags int, onePass func(), n int) {
+// perResource reports the per-resource metrics: wall time, and CPU time (this process's user and
+// system time over the loop, garbage collection included), which other load on a shared machine
+// inflates much less. Allocations are measured on one extra, untimed pass, since -benchmem's
+// allocs/op is per pass over the stack.
+func perResource(b *testing.B, resources int, cpu time.Duration, diags int, onePass func(), n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(resources), "ns/resource")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(resources), "cpu-ns/resource")
 	b.ReportMetric(float64(diags), "diags/op")
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -93,6 +102,15 @@ func perResource(b *testing.B, resources, diags int, onePass func(), n int) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n), "allocs/resource")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n), "B/resource")
+}
+
+// cpuTime is the CPU time (user and system) this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // configured returns a fresh analyzer, configured.

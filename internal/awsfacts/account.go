@@ -1,8 +1,6 @@
 package awsfacts
 
-import "regexp"
-
-var accountIDRe = regexp.MustCompile(`^\d{12}$`)
+var accountIDRe = lazyMustCompile(`^\d{12}$`)
 
 // IsAccountID reports whether s is an AWS account ID (12 digits).
 func IsAccountID(s string) bool { return accountIDRe.MatchString(s) }

@@ -1,7 +1,6 @@
 package awsfacts
 
 import (
-	"regexp"
 	"slices"
 )
 
@@ -9,7 +8,7 @@ import (
 // to 255 letters, digits, hyphens and underscores; an image reference is at most 255 characters.
 const MaxImageLength = 255
 
-var taskNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+var taskNameRe = lazyMustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // IsTaskFamily reports whether ECS accepts s as a task definition family.
 func IsTaskFamily(s string) bool { return taskNameRe.MatchString(s) }

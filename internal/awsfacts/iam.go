@@ -1,11 +1,9 @@
 package awsfacts
 
-import "regexp"
-
 // IAM name rules (IAM API reference: CreateRole, CreatePolicy).
 var (
-	roleNameRe   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	policyNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	roleNameRe   = lazyMustCompile(`^[\w+=,.@-]{1,64}$`)
+	policyNameRe = lazyMustCompile(`^[\w+=,.@-]{1,128}$`)
 )
 
 // IsRoleName reports whether IAM accepts s as a role name.
@@ -22,7 +20,7 @@ const IAMPolicyVersion = "2012-10-17"
 // of a role is `<unique ID>:<session name>` in aws:userid.
 const RoleUniqueIDPrefix = "AROA"
 
-var roleUniqueIDRe = regexp.MustCompile(`^AROA[A-Z0-9]{4,124}$`)
+var roleUniqueIDRe = lazyMustCompile(`^AROA[A-Z0-9]{4,124}$`)
 
 // IsRoleUniqueID reports whether s has the shape of a role's unique ID.
 func IsRoleUniqueID(s string) bool { return roleUniqueIDRe.MatchString(s) }

@@ -2,12 +2,11 @@ package awsfacts
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
 // kmsKeyIDRe matches a KMS key ID: a UUID, or "mrk-" and 32 hex digits for a multi-Region key.
-var kmsKeyIDRe = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+var kmsKeyIDRe = lazyMustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 
 // KMS actions a principal needs on a customer managed key.
 const (

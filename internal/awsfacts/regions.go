@@ -1,7 +1,6 @@
 package awsfacts
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -16,7 +15,7 @@ var partitionByRegionPrefix = []struct{ prefix, partition string }{
 	{"eusc-", "aws-eusc"},
 }
 
-var regionRe = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d+$`)
+var regionRe = lazyMustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d+$`)
 
 // IsRegion reports whether s has the shape of an AWS region name (ap-northeast-1, us-gov-west-1).
 func IsRegion(s string) bool { return regionRe.MatchString(s) }

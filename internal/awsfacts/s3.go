@@ -2,7 +2,6 @@ package awsfacts
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -16,8 +15,8 @@ const (
 var (
 	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
 	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
-	bucketCharsRe          = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
-	ipv4Re                 = regexp.MustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`)
+	bucketCharsRe          = lazyMustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	ipv4Re                 = lazyMustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`)
 )
 
 // BucketNameProblem returns why name breaks S3's general purpose bucket naming rules, or "".

@@ -2,7 +2,6 @@ package awsfacts
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -21,13 +20,13 @@ const (
 
 var (
 	// ssmParameterNameRe: letters, digits and _.-/ (SSM PutParameter); hierarchies are paths.
-	ssmParameterNameRe = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+	ssmParameterNameRe = lazyMustCompile(`^[A-Za-z0-9_./-]+$`)
 	// secretNameRe: letters, digits and /_+=.@- (Secrets Manager CreateSecret), at most 512.
-	secretNameRe = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+	secretNameRe = lazyMustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
 	// secretSuffixRe is the "-" and six random characters Secrets Manager appends to a name.
-	secretSuffixRe = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
+	secretSuffixRe = lazyMustCompile(`-[A-Za-z0-9]{6}$`)
 	// secretVersionIDRe: a version ID is 32 to 64 characters (a UUID in practice).
-	secretVersionIDRe = regexp.MustCompile(`^[A-Za-z0-9-]{32,64}$`)
+	secretVersionIDRe = lazyMustCompile(`^[A-Za-z0-9-]{32,64}$`)
 )
 
 // SecretSource is where ECS reads a container secret from.

@@ -219,6 +219,9 @@ func (c *Catalog) anyOfPrefix(set actionSet, prefix string) bool {
 // Action pattern matches (like `s3:*`, `s3*:*`, `*`).
 func (c *Catalog) coversNamespaces(pattern string) []string {
 	p := strings.ToLower(pattern)
+	if !hasWildcard(p) {
+		return nil // one action, never a whole namespace (and this is the common case)
+	}
 	var out []string
 	for _, prefix := range c.prefixes {
 		if covers([]string{p}, actionRule, prefix+":?*", actionShape) {

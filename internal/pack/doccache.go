@@ -26,6 +26,7 @@ type docVerdict struct {
 	doc    *iampolicy.Document
 	s3     []iampolicy.S3Grant // the statements that grant S3 (docGrantsS3)
 	detail string              // why it cannot be read or is not known; never a value
+	fix    string              // how to proceed, when the verdict needs its own fix
 }
 
 func judgeDoc(doc *iampolicy.Document) docVerdict {

@@ -316,9 +316,13 @@ func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource
 	switch arn.state {
 	case known:
 		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
+			// The name says the role is meant to be an execution role; only the real ARN (its path
+			// included) is known to grant no S3, so any other is judged as a grant too.
 			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true,
 				via: fmt.Sprintf("it carries %s (%s)", awsfacts.ExecutionRolePolicyName, w)})
-			return
+			if id, _ := awsfacts.ParsePolicyARN(arn.s); id.Path == awsfacts.ExecutionRolePolicyPath {
+				return
+			}
 		}
 		g.policyARN = strings.TrimSpace(arn.s)
 	case unknown:

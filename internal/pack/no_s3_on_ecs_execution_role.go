@@ -16,6 +16,8 @@ import (
 type execRoleConfig struct {
 	ExtraS3ManagedPolicyArns []string `json:"extraS3ManagedPolicyArns"`
 	BlockUnverifiableGrants  bool     `json:"blockUnverifiableGrants"`
+
+	listed []awsfacts.IAMRef // ExtraS3ManagedPolicyArns, read by validate
 }
 
 // noS3OnExecutionRolePolicy blocks any S3 permission on an ECS task execution role. The execution
@@ -43,10 +45,13 @@ var noS3OnExecutionRolePolicy = newPolicy(spec[execRoleConfig]{
 			"environmentFiles, grant exactly s3:GetObject on the listed files and s3:GetBucketLocation on their buckets.",
 		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
 			"extraS3ManagedPolicyArns": stringListSchema(
-				"Further managed policies (ARNs, or names of AWS managed policies) to treat as granting S3.", nil),
+				"ARNs of customer managed policies outside the stack that grant S3: attaching one to an execution "+
+					"role is blocked instead of reported as not verifiable. AWS managed policies are judged from AWS's "+
+					"own data and may not be listed.", nil),
 			"blockUnverifiableGrants": boolSchema(
-				"Also block when a grant to an execution role cannot be verified: an AWS managed policy the pack "+
-					"does not know, a customer managed policy outside the stack, or a value unknown during preview.", false),
+				"Also block when a grant to an execution role cannot be verified: an AWS managed policy ARN that is "+
+					"not in the pack's AWS data, a customer managed policy outside the stack, or a value unknown during "+
+					"preview.", false),
 		}},
 	},
 	types:    joinTypes,
@@ -124,14 +129,16 @@ func (c *execRoleConfig) content(g *grant, p *policyDecl) (dv docVerdict, what s
 	if !ok {
 		return docVerdict{state: docMalformed, detail: fmt.Sprintf("%q is not an IAM policy ARN", g.policyARN)}, ""
 	}
-	if v, decided := managedPolicyVerdict(id, g.policyARN, c.ExtraS3ManagedPolicyArns); decided {
+	if v, decided := c.managedPolicyVerdict(id, g.policyARN); decided {
 		return v, ""
 	}
 	if p != nil {
 		return p.doc, what
 	}
 	return docVerdict{state: docUnknown, detail: fmt.Sprintf(
-		"customer managed policy %s is not in this stack, so its document cannot be read", id.Name)}, ""
+		"customer managed policy %s is not in this stack, so its document cannot be read", id.Name),
+		fix: "declare the policy in this stack so that the pack reads it, or, if it grants S3, list its ARN in " +
+			"extraS3ManagedPolicyArns so that the pack blocks it; S3 belongs on the task role (taskRoleArn)"}, ""
 }
 
 // judge decides one link. final is true when the whole stack is known (AnalyzeStack): only then
@@ -152,7 +159,7 @@ func (c *execRoleConfig) judge(l *link, final bool) judgement {
 		return judgement{outcome: fail, detail: dv.detail, unreadable: true,
 			fix: "fix the policy document; an unreadable policy is not accepted on an execution role"}
 	case docUnknown:
-		return c.unverifiable(dv.detail, fix)
+		return c.unverifiable(dv.detail, cmp.Or(dv.fix, fix))
 	}
 	jd := c.judgeS3(l, dv, final)
 	jd.fix = cmp.Or(jd.fix, fix)
@@ -167,35 +174,48 @@ func (c *execRoleConfig) judge(l *link, final bool) judgement {
 }
 
 // judgeS3 decides a document that grants S3, statement by statement, with the environment
-// files exception for the execution role itself.
+// files exception for the execution role itself. The exception is judged by iampolicy's
+// S3GrantsBeyond against the (action, resource) pairs ECS needs, the one reading of "more than".
 func (c *execRoleConfig) judgeS3(l *link, dv docVerdict, final bool) judgement {
 	if dv.doc == nil {
 		return judgement{outcome: fail, detail: dv.detail}
 	}
+	concerns := func(n int) bool { return l.grant.stmts == nil || slices.Contains(l.grant.stmts, n) }
+	if len(l.uses) == 0 {
+		// A role an execution role can become: ECS loads environment files with the execution role
+		// itself, so no exception applies.
+		for _, note := range dv.s3 {
+			if concerns(note.Index) {
+				return judgement{outcome: fail, detail: note.String()}
+			}
+		}
+		return judgement{}
+	}
 	files, filesUnknown := l.envFiles()
 	allow := newEnvFileAllowance(files)
+	beyond := map[int]iampolicy.Excess{}
+	for _, ex := range dv.doc.S3GrantsBeyond(allow.permitted()) {
+		beyond[ex.Index] = ex
+	}
 	var pending string
 	for _, note := range dv.s3 {
-		if l.grant.stmts != nil && !slices.Contains(l.grant.stmts, note.Index) {
+		if !concerns(note.Index) {
 			continue
 		}
-		if len(l.uses) == 0 {
-			return judgement{outcome: fail, detail: note.String()}
-		}
-		covered, shaped, why := allow.check(&dv.doc.Statements[note.Index-1])
-		beyond := iampolicy.StatementNote{Index: note.Index, Sid: note.Sid, Why: why}.String()
+		ex, over := beyond[note.Index]
+		shaped := over && envFileShaped(&dv.doc.Statements[note.Index-1])
 		switch {
-		case covered:
+		case !over:
 			continue
 		case shaped && (!final || filesUnknown):
 			if pending == "" {
-				pending = beyond
+				pending = ex.String()
 			}
 		case shaped:
-			return judgement{outcome: fail, detail: beyond + "; " + allow.need(),
+			return judgement{outcome: fail, detail: ex.String() + "; " + allow.need(),
 				fix: "list the file in the environmentFiles of a task definition that uses this role, or remove the grant"}
 		case len(files) > 0:
-			return judgement{outcome: fail, detail: beyond + "; " + allow.need()}
+			return judgement{outcome: fail, detail: ex.String() + "; " + allow.need()}
 		default:
 			return judgement{outcome: fail, detail: note.String()}
 		}
@@ -279,6 +299,27 @@ func newEnvFileAllowance(files []string) envFileAllowance {
 	return a
 }
 
+// permitted returns the pairs the exception allows. Both actions are allowed on both kinds of
+// ARN: s3:GetObject on a bucket ARN and s3:GetBucketLocation on an object ARN authorize no request
+// (IAM matches each action against the ARN of the resource it acts on), so a statement may list
+// both actions and both ARNs.
+func (a envFileAllowance) permitted() []iampolicy.Permission {
+	var out []iampolicy.Permission
+	for _, r := range slices.Concat(a.objects, a.buckets) {
+		out = append(out, iampolicy.Permission{Action: actGetObject, Resource: r},
+			iampolicy.Permission{Action: actGetBucketLocation, Resource: r})
+	}
+	return out
+}
+
+// envFileShaped reports whether a statement has the exception's form, literal s3:GetObject and
+// s3:GetBucketLocation on concrete ARNs, whatever those ARNs are: then only the task definitions
+// decide whether it is covered.
+func envFileShaped(st *iampolicy.Statement) bool {
+	own := envFileAllowance{objects: st.Resources}
+	return len((&iampolicy.Document{Statements: []iampolicy.Statement{*st}}).S3GrantsBeyond(own.permitted())) == 0
+}
+
 // need says what the exception allows, for messages.
 func (a envFileAllowance) need() string {
 	if len(a.objects) == 0 {
@@ -290,64 +331,6 @@ func (a envFileAllowance) need() string {
 
 const (
 	actGetObject         = "s3:GetObject"
+	actPutObject         = "s3:PutObject"
 	actGetBucketLocation = "s3:GetBucketLocation"
 )
-
-// check classifies one S3-granting Allow statement. covered: every S3 action on every S3 resource
-// it names is s3:GetObject on a listed file or s3:GetBucketLocation on its bucket (a pair whose
-// action does not apply to the resource's type grants nothing). shaped: it has that form, literal
-// actions on concrete ARNs, but names something the task definitions do not list. why says what
-// goes beyond the exception.
-func (a envFileAllowance) check(st *iampolicy.Statement) (covered, shaped bool, why string) {
-	if st.HasNotAction {
-		return false, false, "NotAction grants every other action"
-	}
-	if !st.HasResource {
-		return false, false, "NotResource applies to every other resource"
-	}
-	var acts []string
-	for _, act := range st.Actions {
-		if !mayBeS3Action(act) {
-			continue
-		}
-		if !strings.EqualFold(act, actGetObject) && !strings.EqualFold(act, actGetBucketLocation) {
-			return false, false, fmt.Sprintf("Action %q is more than %s and %s", act, actGetObject, actGetBucketLocation)
-		}
-		acts = append(acts, act)
-	}
-	covered = true
-	for _, r := range st.Resources {
-		if !mayBeS3Resource(r) {
-			continue
-		}
-		if strings.ContainsAny(r, "*?") {
-			return false, false, fmt.Sprintf("Resource %q is a pattern, not the environment files themselves", r)
-		}
-		isObject := isObjectARN(r)
-		for _, act := range acts {
-			switch get := strings.EqualFold(act, actGetObject); {
-			case get && isObject && !slices.Contains(a.objects, r):
-				covered, why = false, fmt.Sprintf("%s on %s, which no task definition using the role lists in environmentFiles", actGetObject, r)
-			case !get && !isObject && !slices.Contains(a.buckets, r):
-				covered, why = false, fmt.Sprintf("%s on %s, which holds none of the role's environment files", actGetBucketLocation, r)
-			}
-		}
-	}
-	return covered, true, why
-}
-
-// mayBeS3Action says whether an action pattern may name an action of the S3 family.
-func mayBeS3Action(act string) bool { return iampolicy.DefaultCatalog().MayMatchFamily(act) }
-
-// mayBeS3Resource says whether a resource may name an S3-family resource: any pattern, anything
-// that is not an ARN, and the ARNs of the family's services.
-func mayBeS3Resource(r string) bool {
-	a, err := awsfacts.ParseARN(r)
-	return err != nil || strings.ContainsAny(r, "*?") || iampolicy.DefaultCatalog().IsFamilyPrefix(a.Service)
-}
-
-// isObjectARN says whether an S3 ARN names an object (bucket/key) rather than a bucket.
-func isObjectARN(r string) bool {
-	a, err := awsfacts.ParseARN(r)
-	return err == nil && strings.Contains(a.Resource, "/")
-}

@@ -1,11 +1,15 @@
 package pack_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/iamdata"
 	"github.com/keyless-ecs/railsapp/internal/pack"
 	pt "github.com/keyless-ecs/railsapp/internal/pack/packtest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // TestUpOrderingBlocksSecondArrival simulates an update with no preview: whichever of the grant
@@ -47,5 +51,72 @@ func TestStackDoesNotRepeatWhatAnalyzeReported(t *testing.T) {
 	}
 	if got := filter(analyzeStack(t, a, rs...), pack.NoS3OnExecutionRole, apitype.Mandatory); len(got) != 0 {
 		t.Fatalf("AnalyzeStack repeated the violation:\n%s", pt.Messages(got))
+	}
+}
+
+// TestExtraS3ManagedPolicyArns: the list takes customer managed policy ARNs only. A name or an AWS
+// managed policy (judged from AWS's data) is refused with what to do instead, and the refusal
+// never echoes a credential.
+func TestExtraS3ManagedPolicyArns(t *testing.T) {
+	configure := func(list ...any) error {
+		return pack.NewAnalyzer().Configure(t.Context(), map[string]plugin.AnalyzerPolicyConfig{
+			pack.NoS3OnExecutionRole: {Properties: map[string]any{"extraS3ManagedPolicyArns": list}}})
+	}
+	if err := configure("arn:aws:iam::123456789012:policy/org/data-lake", "arn:aws-us-gov:iam::123456789012:policy/x"); err != nil {
+		t.Fatalf("customer managed policy ARNs refused: %v", err)
+	}
+	for entry, want := range map[string][]string{
+		"AmazonS3FullAccess":                                       {"is not a policy ARN", "arn:aws:iam::<account>:policy/<path><name>", "need no entry"},
+		"arn:aws:iam::aws:policy/AmazonS3FullAccess":               {"is an AWS managed policy", "snapshot of " + iamdata.SnapshotDate(), "remove it", "blockUnverifiableGrants"},
+		"arn:aws:iam::123456789012:role/data-lake":                 {"is not a policy ARN"},
+		"arn:aws:iam::123456789012:policy/" + pt.FakeKeyID("AKIA"): nil, // a valid ARN: accepted
+		"aws_secret_access_key=" + pt.FakeSecret():                 {"is not a policy ARN"},
+	} {
+		err := configure(entry)
+		if want == nil {
+			if err != nil {
+				t.Errorf("%q refused: %v", entry[:8], err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("%q accepted", entry[:8])
+			continue
+		}
+		msg := err.Error()
+		for _, w := range append(want, pack.NoS3OnExecutionRole, "extraS3ManagedPolicyArns") {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%q: the error does not say %q: %s", entry[:8], w, awscreds.RedactAll(msg))
+			}
+		}
+		if strings.Contains(msg, pt.FakeSecret()[:5]) {
+			t.Errorf("the error shows the secret")
+		}
+	}
+}
+
+// TestExtraS3ManagedPolicyMatchesTheWholeARN: a listed policy is matched by partition, account,
+// path and name (in any letter case), not by its name alone.
+func TestExtraS3ManagedPolicyMatchesTheWholeARN(t *testing.T) {
+	listed := "arn:aws:iam::123456789012:policy/org/Data-Lake"
+	for arn, want := range map[string]pt.Verdict{
+		"arn:aws:iam::123456789012:policy/org/data-lake":        pt.Block,
+		"arn:aws:iam::123456789012:policy/data-lake":            pt.Undecided, // another path: another policy
+		"arn:aws:iam::999999999999:policy/org/Data-Lake":        pt.Undecided, // another account
+		"arn:aws-us-gov:iam::123456789012:policy/org/Data-Lake": pt.Undecided,
+	} {
+		c := pt.Case{Policy: pack.NoS3OnExecutionRole, Want: want, Path: "lake",
+			Config: map[string]plugin.AnalyzerPolicyConfig{pack.NoS3OnExecutionRole: {
+				Properties: map[string]any{"extraS3ManagedPolicyArns": []any{listed}}}},
+			Resources: []pt.Resource{pt.Role("app-exec", nil), pt.Attachment("lake", "app-exec", arn), pt.TaskDef("app", pt.RoleARN("app-exec"), "")}}
+		for _, m := range pt.Modes {
+			res, err := pt.Run(t.Context(), pack.NewAnalyzer(), c, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range c.Problems(m, res) {
+				t.Errorf("%s: %s", arn, p)
+			}
+		}
 	}
 }

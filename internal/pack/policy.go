@@ -1,6 +1,8 @@
 package pack
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
@@ -88,6 +90,10 @@ type spec[C any] struct {
 	checkStack    func(*stackCtx, *C) []finding
 }
 
+// validator is a policy config that checks (and may prepare) its decoded values beyond what its
+// schema can say.
+type validator interface{ validate() error }
+
 // newPolicy builds a policy from its spec. Its config C is decoded from the policy's own
 // properties only, over the defaults its schema declares.
 func newPolicy[C any](s spec[C]) *policy {
@@ -96,6 +102,11 @@ func newPolicy[C any](s spec[C]) *policy {
 		c, err := decodeConfig[C](s.info.Name, s.info.ConfigSchema, props)
 		if err != nil {
 			return checks{}, err
+		}
+		if v, ok := any(&c).(validator); ok {
+			if err := v.validate(); err != nil {
+				return checks{}, fmt.Errorf("policy %s: %w", s.info.Name, err)
+			}
 		}
 		var b checks
 		if s.checkResource != nil {

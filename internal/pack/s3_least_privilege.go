@@ -62,8 +62,10 @@ func checkS3LeastPrivilege(rc *resourceCtx, c *leastPrivilegeConfig) []finding {
 	var msgs []string
 	for _, d := range docs {
 		dv := rc.docs.judgeValue(d.props, "policy")
-		if dv.doc == nil {
-			continue // unknown at preview or malformed: the execution-role check handles malformed documents
+		if dv.state != docGrantsS3 {
+			// Unknown at preview or malformed (the execution-role check handles malformed
+			// documents), or no statement reaches S3: a broad statement is one that does.
+			continue
 		}
 		for _, b := range dv.doc.BroadS3Statements(c.ResourceWildcardAllowedActions) {
 			msgs = append(msgs, fmt.Sprintf("The %s, %s.", d.label, b))

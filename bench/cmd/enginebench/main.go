@@ -4,16 +4,18 @@
 // (and, with -null-pack, with a pack that checks nothing, to separate the engine's cost of running
 // any pack from our policies' cost). After one unmeasured warm-up preview of each arm, every run
 // previews each arm once, rotating which goes first. It reports per K the medians of wall and CPU
-// time (this process and the CLI and pack it starts) and the ratios, and writes them as JSON
-// (-out) for bench/run.sh.
+// time (this process and the CLI and pack it starts) and the ratios, and, from the kernel's
+// accounting of each pack process (bench/cmd/packrss in front of it), the pack's own peak
+// resident set and CPU time in every preview; it writes them as JSON (-out) for bench/run.sh.
+// Both packs are built as releases are (bench/packbuild).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,6 +25,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/keyless-ecs/railsapp/bench/packbuild"
 	"github.com/keyless-ecs/railsapp/bench/stats"
 	"github.com/keyless-ecs/railsapp/components"
 	"github.com/keyless-ecs/railsapp/harness/fakeaws"
@@ -58,18 +61,16 @@ func run(ks string, runs int, dir, out, profile string, env map[string]string, n
 	if err != nil {
 		return err
 	}
-	tools, err := offline.EnsureTools(ctx, root, os.Stderr)
+	cli, err := offline.EnsureCLI(ctx, root, os.Stderr)
 	if err != nil {
 		return err
 	}
-	nullPack := ""
-	if null {
-		if nullPack, err = buildNullPack(ctx, root, dir); err != nil {
-			return err
-		}
+	packs, err := buildPacks(ctx, root, dir, null)
+	if err != nil {
+		return err
 	}
 	if profile != "" {
-		if tools.CLI, err = profilingCLI(tools.CLI, dir, profile); err != nil {
+		if cli, err = profilingCLI(cli, dir, profile); err != nil {
 			return err
 		}
 	}
@@ -85,15 +86,16 @@ func run(ks string, runs int, dir, out, profile string, env map[string]string, n
 		if err != nil || k < 1 {
 			return fmt.Errorf("-k: %q is not a positive number", f)
 		}
-		c, err := measure(ctx, k, runs, filepath.Join(dir, fmt.Sprintf("k%d", k)), tools, provider, env, nullPack)
+		c, err := measure(ctx, k, runs, filepath.Join(dir, fmt.Sprintf("k%d", k)), cli, provider, env, packs)
 		if err != nil {
 			return fmt.Errorf("K=%d: %w", k, err)
 		}
 		fmt.Fprintf(os.Stderr, "K=%d (%d resources): without %.0f ms, with %.0f ms (medians of %d), ratio %.3f; CPU %.0f ms / %.0f ms, ratio %.3f\n",
 			c.K, c.Resources, c.WithoutMedianMS, c.WithMedianMS, runs, c.Ratio, c.WithCPUMedianMS, c.WithoutCPUMedianMS, c.CPURatio)
-		if nullPack != "" {
-			fmt.Fprintf(os.Stderr, "K=%d null pack: %.0f ms, ratio %.3f; CPU %.0f ms, ratio %.3f\n",
-				c.K, c.NullMedianMS, c.NullRatio, c.NullCPUMedianMS, c.NullCPURatio)
+		fmt.Fprintf(os.Stderr, "K=%d pack process: peak RSS %.1f MiB, CPU %.0f ms\n", c.K, c.PackPeakRSSMedianMiB, c.PackCPUMedianMS)
+		if packs.null != "" {
+			fmt.Fprintf(os.Stderr, "K=%d null pack: %.0f ms, ratio %.3f; CPU %.0f ms, ratio %.3f; pack process: peak RSS %.1f MiB, CPU %.0f ms\n",
+				c.K, c.NullMedianMS, c.NullRatio, c.NullCPUMedianMS, c.NullCPURatio, c.NullPackPeakRSSMedianMiB, c.NullPackCPUMedianMS)
 		}
 		cases = append(cases, c)
 	}
@@ -118,8 +120,8 @@ func program(k int) pulumi.RunFunc {
 	}
 }
 
-func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, provider *fakeaws.Server,
-	env map[string]string, nullPack string,
+func measure(ctx context.Context, k, runs int, dir, cli string, provider *fakeaws.Server,
+	env map[string]string, packs packSet,
 ) (stats.EngineCase, error) {
 	c := stats.EngineCase{K: k, Env: env}
 	open := func(name string, packs []string) (*offline.Session, error) {
@@ -128,32 +130,40 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 			return nil, err
 		}
 		return offline.Open(ctx, offline.Options{
-			Dir: d, CLI: tools.CLI, Stack: "bench", Program: program(k), PolicyPacks: packs, Provider: provider,
+			Dir: d, CLI: cli, Stack: "bench", Program: program(k), PolicyPacks: packs, Provider: provider,
 			Config: map[string]auto.ConfigValue{"aws:region": {Value: "us-east-1"}}, Env: env,
 		})
 	}
 	type arm struct {
-		name string
-		s    *offline.Session
-		wall []float64
-		cpu  []float64
+		name  string
+		s     *offline.Session
+		usage *usageLog // the pack process's rusage per preview (nil: no pack)
+		wall  []float64
+		cpu   []float64
+		rss   []float64 // the pack process's peak RSS, MiB
+		pcpu  []float64 // the pack process's CPU time, ms
 	}
-	packs := [][]string{nil, {tools.PolicyPack}}
-	names := []string{"without", "with"}
-	if nullPack != "" {
-		packs, names = append(packs, []string{nullPack}), append(names, "null")
+	arms := []*arm{{name: "without"}, {name: "with", usage: packs.ours}}
+	if packs.null != "" {
+		arms = append(arms, &arm{name: "null", usage: packs.nullUsage})
 	}
-	var arms []*arm
-	for i, n := range names {
-		s, err := open(n, packs[i])
+	for _, a := range arms {
+		var pp []string
+		if a.usage != nil {
+			pp = []string{a.usage.exe}
+		}
+		s, err := open(a.name, pp)
 		if err != nil {
 			return c, err
 		}
 		defer s.Close()
-		arms = append(arms, &arm{name: n, s: s})
+		a.s = s
 	}
 
 	preview := func(a *arm) (time.Duration, time.Duration, *offline.Report, error) {
+		if a.usage != nil {
+			a.usage.mark()
+		}
 		self0, kids0 := cpuTime()
 		t0 := time.Now()
 		rep, err := a.s.Preview(ctx)
@@ -186,6 +196,13 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 				return c, err
 			}
 			a.wall, a.cpu = append(a.wall, stats.MS(d)), append(a.cpu, stats.MS(cpu))
+			if a.usage != nil {
+				u, err := a.usage.next()
+				if err != nil {
+					return c, fmt.Errorf("%s pack: %w", a.name, err)
+				}
+				a.rss, a.pcpu = append(a.rss, u.PeakRSSMiB), append(a.pcpu, u.CPUMS)
+			}
 			if a.name == "with" {
 				c.PolicyResults = len(rep.Policy)
 			}
@@ -197,10 +214,14 @@ func measure(ctx context.Context, k, runs int, dir string, tools offline.Tools, 
 	c.WithoutMedianMS, c.WithMedianMS = stats.Median(c.WithoutMS), stats.Median(c.WithMS)
 	c.WithoutCPUMedianMS, c.WithCPUMedianMS = stats.Median(c.WithoutCPUMS), stats.Median(c.WithCPUMS)
 	c.Ratio, c.CPURatio = ratio(c.WithMedianMS, c.WithoutMedianMS), ratio(c.WithCPUMedianMS, c.WithoutCPUMedianMS)
+	c.PackPeakRSSMiB, c.PackCPUMS = arms[1].rss, arms[1].pcpu
+	c.PackPeakRSSMedianMiB, c.PackCPUMedianMS = stats.Median(c.PackPeakRSSMiB), stats.Median(c.PackCPUMS)
 	if len(arms) == 3 {
 		c.NullMS, c.NullCPUMS = arms[2].wall, arms[2].cpu
 		c.NullMedianMS, c.NullCPUMedianMS = stats.Median(c.NullMS), stats.Median(c.NullCPUMS)
 		c.NullRatio, c.NullCPURatio = ratio(c.NullMedianMS, c.WithoutMedianMS), ratio(c.NullCPUMedianMS, c.WithoutCPUMedianMS)
+		c.NullPackPeakRSSMiB, c.NullPackCPUMS = arms[2].rss, arms[2].pcpu
+		c.NullPackPeakRSSMedianMiB, c.NullPackCPUMedianMS = stats.Median(c.NullPackPeakRSSMiB), stats.Median(c.NullPackCPUMS)
 	}
 	return c, nil
 }
@@ -212,18 +233,80 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// buildNullPack builds bench/cmd/nullpack into dir.
-func buildNullPack(ctx context.Context, root, dir string) (string, error) {
-	out, err := filepath.Abs(filepath.Join(dir, "nullpack"))
+// packSet are the packs the previews run, each behind packrss.
+type packSet struct {
+	ours      *usageLog
+	null      string // the null pack's executable, "" when not measured
+	nullUsage *usageLog
+}
+
+// buildPacks builds our pack, the null pack (when asked) and packrss as releases are built, and
+// writes for each pack a launcher that runs it behind packrss.
+func buildPacks(ctx context.Context, root, dir string, null bool) (packSet, error) {
+	var ps packSet
+	// The CLI takes a policy pack path that is not absolute for a pack directory.
+	bin, err := filepath.Abs(filepath.Join(dir, "bin"))
 	if err != nil {
-		return "", err
+		return ps, err
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./bench/cmd/nullpack")
-	cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the null pack: %w", err)
+	wrap, err := packbuild.Release(ctx, root, bin, "packrss", "./bench/cmd/packrss")
+	if err != nil {
+		return ps, err
 	}
-	return out, nil
+	launcher := func(name, pkg string) (*usageLog, string, error) {
+		exe, err := packbuild.Release(ctx, root, bin, name, pkg)
+		if err != nil {
+			return nil, "", err
+		}
+		u := &usageLog{file: filepath.Join(bin, name+".usage.jsonl"), exe: filepath.Join(bin, name+"-measured")}
+		script := fmt.Sprintf("#!/bin/sh\nexec %q %q %q \"$@\"\n", wrap, u.file, exe)
+		if err := os.WriteFile(u.exe, []byte(script), 0o755); err != nil {
+			return nil, "", err
+		}
+		return u, exe, nil
+	}
+	if ps.ours, _, err = launcher("keyless-policy", "./policypack"); err != nil {
+		return ps, err
+	}
+	if null {
+		if ps.nullUsage, ps.null, err = launcher("nullpack", "./bench/cmd/nullpack"); err != nil {
+			return ps, err
+		}
+	}
+	return ps, nil
+}
+
+// usageLog reads the records packrss appends, one per pack process.
+type usageLog struct {
+	file, exe string
+	seen      int
+}
+
+// mark notes how many records there are before a preview.
+func (u *usageLog) mark() { u.seen = len(u.records()) }
+
+// next returns the record of the preview since mark. The engine ends the pack as the preview
+// ends; packrss writes its record a moment later, so it is waited for briefly.
+func (u *usageLog) next() (stats.PackUsage, error) {
+	for range 100 {
+		if rs := u.records(); len(rs) > u.seen {
+			return rs[len(rs)-1], nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return stats.PackUsage{}, fmt.Errorf("no usage record in %s after the preview", u.file)
+}
+
+func (u *usageLog) records() []stats.PackUsage {
+	b, _ := os.ReadFile(u.file)
+	var out []stats.PackUsage
+	for _, line := range strings.Split(string(b), "\n") {
+		var r stats.PackUsage
+		if json.Unmarshal([]byte(line), &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // profilingCLI writes a wrapper that runs cli with the CLI's own --profiling flag.

@@ -60,8 +60,12 @@ type Case struct {
 	// Want is the verdict in every mode, unless In says otherwise for a mode.
 	Want Verdict
 	In   map[Mode]Verdict
-	// Path is what a violation's message must name (the resource or document the grant takes).
+	// Path is what a violation's message must name (the resource or document the grant takes),
+	// and a "cannot decide" message too when the case wants that verdict.
 	Path string
+	// Says are further words the policy's message must hold wherever the case wants a verdict
+	// other than pass (the policy a grant comes from, the actions it grants, a date).
+	Says []string
 	// StopAt names the resource an update with no preview must stop at, when that matters.
 	StopAt string
 }
@@ -160,22 +164,32 @@ func (c Case) Problems(m Mode, res Result) []string {
 	if got != want {
 		out = append(out, fmt.Sprintf("%s: verdict %s, want %s", m, got, want))
 	}
-	if got == Block {
+	if got == want && (got == Block || got == Undecided && c.Path != "") {
 		named := false
 		for _, d := range res.Diagnostics {
-			if d.PolicyName == c.Policy && d.EnforcementLevel == apitype.Mandatory &&
-				strings.Contains(d.Message, c.Path) && strings.Contains(d.Message, "Fix: ") {
+			if d.PolicyName == c.Policy && VerdictOf([]plugin.AnalyzeDiagnostic{d}, c.Policy) == got &&
+				strings.Contains(d.Message, c.Path) && strings.Contains(d.Message, "Fix: ") &&
+				containsAll(d.Message, c.Says) {
 				named = true
 			}
 		}
 		if !named {
-			out = append(out, fmt.Sprintf("%s: no violation message names %q and a fix", m, c.Path))
+			out = append(out, fmt.Sprintf("%s: no %s message names %q, %q and a fix", m, got, c.Path, c.Says))
 		}
 	}
 	if m == Update && c.StopAt != "" && want == Block && res.StoppedAt.Name() != c.StopAt {
 		out = append(out, fmt.Sprintf("update stopped at %q, want %q", res.StoppedAt.Name(), c.StopAt))
 	}
 	return out
+}
+
+func containsAll(s string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // Messages renders diagnostics for a test failure (the pack redacts credentials in them).

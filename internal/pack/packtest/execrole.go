@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
+	"github.com/keyless-ecs/railsapp/internal/iamdata"
 	"github.com/keyless-ecs/railsapp/internal/pack"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -78,7 +79,11 @@ func execRoleCases() []Case {
 		otherAcct  = "999999999999"
 		generated  = "exec-20260801120000000000000001" // what the provider makes of namePrefix "exec-"
 		consoleDef = "ecsTaskExecutionRole"
+		// An AWS managed policy name the data does not hold, and what messages about it say.
+		newerThanData = "ZzExamplePolicyAddedAfterTheSnapshot"
+		notInData     = "not in the pack's AWS data"
 	)
+	snapshot := "snapshot of " + iamdata.SnapshotDate()
 	var (
 		execARN, taskARN = RoleARN("app-exec"), RoleARN("app-task")
 		exec, task       = Role("app-exec", nil), Role("app-task", nil)
@@ -153,15 +158,44 @@ func execRoleCases() []Case {
 				unknownTD}},
 		{Name: "grant after the task definition, in state order", Want: Block, Path: where(p, "exec-s3"), StopAt: "exec-s3",
 			Resources: []Resource{td, exec, rp("exec-s3", "app-exec", s3Star)}},
-		{Name: "unknown AWS managed policy, blockUnverifiableGrants", Want: Block, Path: where(awsfacts.TypeRolePolicyAttachment, "exec-sm"),
+		{Name: "AWS managed policy not in the snapshot, blockUnverifiableGrants", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-new"), Says: []string{notInData, snapshot},
 			Config:    mandatoryWith(map[string]any{"blockUnverifiableGrants": true}),
-			Resources: []Resource{exec, task, att("exec-sm", "app-exec", AWSManaged("SecretsManagerReadWrite")), td}},
+			Resources: []Resource{exec, task, att("exec-new", "app-exec", AWSManaged(newerThanData)), td}},
 		{Name: "customer managed policy outside the stack, blockUnverifiableGrants", Want: Block, Path: where(awsfacts.TypeRolePolicyAttachment, "ext"),
 			Config:    mandatoryWith(map[string]any{"blockUnverifiableGrants": true}),
 			Resources: []Resource{exec, att("ext", "app-exec", PolicyARN("outside")), td}},
 		{Name: "legacy bucket with an inline policy naming the execution role", Want: Block, Path: where(awsfacts.TypeBucketV2, "legacy"),
 			Resources: []Resource{exec, td, New(awsfacts.TypeBucketV2, "legacy", map[string]any{"bucket": "legacy",
 				"policy": resPolicy(To(Allow("s3:GetObject", "arn:aws:s3:::legacy/*"), aws(execARN)))})}},
+
+		// AWS managed policies, judged from AWS's data.
+		{Name: "AWS managed policy granting S3 without S3 in its name", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-sm"), Says: []string{"SecretsManagerReadWrite", "s3:GetObject", snapshot},
+			Resources: []Resource{exec, task, att("exec-sm", "app-exec", AWSManaged("SecretsManagerReadWrite")), td}},
+		{Name: "service-role AWS managed policy granting S3 (AWSGlueServiceRole)", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-glue"), Says: []string{"AWSGlueServiceRole", "s3:GetObject", "s3:PutObject"},
+			Resources: []Resource{exec, task, td, att("exec-glue", "app-exec", awsfacts.PolicyARN("aws", "aws", "/service-role/", "AWSGlueServiceRole"))}},
+		{Name: "AWS managed policy granting S3 in the role's managedPolicyArns (AmazonAthenaFullAccess)", Want: Block,
+			Path: "managedPolicyArns", Says: []string{"AmazonAthenaFullAccess", "S3-family actions, among them s3:GetObject"},
+			Resources: []Resource{Role("app-exec", map[string]any{"managedPolicyArns": []any{ExecPolicyARN, AWSManaged("AmazonAthenaFullAccess")}}), td}},
+		{Name: "deprecated AWS managed policy granting S3 (AWSCloudTrailReadOnlyAccess)", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-trail"), Says: []string{"AWSCloudTrailReadOnlyAccess", "deprecated", "s3:GetObject"},
+			Resources: []Resource{exec, task, td, att("exec-trail", "app-exec", AWSManaged("AWSCloudTrailReadOnlyAccess"))}},
+		{Name: "AWS managed policy with NotAction (PowerUserAccess)", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-power"), Says: []string{"PowerUserAccess", "NotAction", "and those AWS adds"},
+			Resources: []Resource{exec, task, td, att("exec-power", "app-exec", AWSManaged("PowerUserAccess"))}},
+		{Name: "GovCloud partition ARN of AmazonS3ReadOnlyAccess", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-gov"), Says: []string{"AmazonS3ReadOnlyAccess", "s3:GetObject"},
+			Resources: []Resource{exec, task, td, att("exec-gov", "app-exec", awsfacts.PolicyARN("aws-us-gov", "aws", "", "AmazonS3ReadOnlyAccess"))}},
+		{Name: "China partition ARN of AmazonS3FullAccess in exclusive attachments", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachmentsExclusive, "exec-cn"), Says: []string{"AmazonS3FullAccess", "s3:PutObject"},
+			Resources: []Resource{exec, td, New(awsfacts.TypeRolePolicyAttachmentsExclusive, "exec-cn", map[string]any{
+				"roleName": "app-exec", "policyArns": []any{awsfacts.ExecutionRolePolicyARN("aws-cn"), awsfacts.PolicyARN("aws-cn", "aws", "", "AmazonS3FullAccess")}})}},
+		{Name: "AWS managed policy name at the wrong path, blockUnverifiableGrants", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-path"), Says: []string{ExecPolicyARN, "correct the ARN"},
+			Config:    mandatoryWith(map[string]any{"blockUnverifiableGrants": true}),
+			Resources: []Resource{exec, task, td, att("exec-path", "app-exec", AWSManaged(awsfacts.ExecutionRolePolicyName))}},
 
 		// Exclusive attachments.
 		{Name: "RolePolicyAttachmentsExclusive with AmazonS3FullAccess", Want: Block,
@@ -386,13 +420,36 @@ func execRoleCases() []Case {
 				"Condition", map[string]any{"StringEquals": map[string]any{"s3:DataAccessPointAccount": Account}})))}},
 		{Name: "AWS managed policy known to grant no S3", Want: Pass,
 			Resources: []Resource{exec, att("exec-ecr", "app-exec", AWSManaged("AmazonEC2ContainerRegistryReadOnly")), td}},
+		{Name: "AWS managed policies of the data that grant no S3, in managedPolicyArns", Want: Pass,
+			Resources: []Resource{Role("app-exec", map[string]any{"managedPolicyArns": []any{ExecPolicyARN,
+				AWSManaged("CloudWatchLogsFullAccess"), AWSManaged("AmazonSSMReadOnlyAccess"), AWSManaged("AWSXrayWriteOnlyAccess")}}), td}},
+		{Name: "deprecated AWS managed policy that grants no S3", Want: Pass,
+			Resources: []Resource{exec, td, att("exec-ecs", "app-exec", AWSManaged("AmazonEC2ContainerServiceFullAccess"))}},
+		{Name: "GovCloud execution role with its execution and ECR policies", Want: Pass,
+			Resources: []Resource{
+				Role("app-exec", nil).Out("arn", awsfacts.RoleARN("aws-us-gov", Account, "", "app-exec")),
+				Attachment("exec-managed", "app-exec", awsfacts.ExecutionRolePolicyARN("aws-us-gov")),
+				att("exec-ecr", "app-exec", awsfacts.PolicyARN("aws-us-gov", "aws", "", "AmazonEC2ContainerRegistryPullOnly")),
+				TaskDef("app", awsfacts.RoleARN("aws-us-gov", Account, "", "app-exec"), "")}},
+		{Name: "an organization's extra S3 policy attached to the task role", Want: Pass,
+			Config:    mandatoryWith(map[string]any{"extraS3ManagedPolicyArns": []any{"arn:aws:iam::123456789012:policy/org/data-lake"}}),
+			Resources: []Resource{exec, task, execManaged, att("lake", "app-task", "arn:aws:iam::123456789012:policy/org/data-lake"), td}},
 
 		// Cannot decide: the pack says so, and does not block unless configured to.
 		{Name: "preview: unknown document on the execution role", Want: Undecided,
 			Resources: []Resource{exec, rp("exec-x", "app-exec", "").Set("policy", Computed()), td}},
-		{Name: "AWS managed policy the pack does not know", Want: Undecided,
-			Resources: []Resource{exec, task, att("exec-sm", "app-exec", AWSManaged("SecretsManagerReadWrite")), td}},
+		{Name: "AWS managed policy not in the snapshot", Want: Undecided,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-new"), Says: []string{newerThanData, notInData, snapshot, "check the ARN"},
+			Resources: []Resource{exec, task, att("exec-new", "app-exec", AWSManaged(newerThanData)), td}},
+		{Name: "AmazonECSTaskExecutionRolePolicy at the wrong path", Want: Undecided,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "exec-path"), Says: []string{ExecPolicyARN, "which grants no S3", "correct the ARN"},
+			Resources: []Resource{exec, task, td, att("exec-path", "app-exec", AWSManaged(awsfacts.ExecutionRolePolicyName))}},
+		{Name: "AmazonS3FullAccess at the wrong path", Want: Undecided,
+			Path:      where(awsfacts.TypeRolePolicyAttachment, "exec-path"),
+			Says:      []string{AWSManaged("AmazonS3FullAccess"), "s3:PutObject", "must not carry either"},
+			Resources: []Resource{exec, task, td, att("exec-path", "app-exec", awsfacts.PolicyARN("aws", "aws", "/service-role/", "AmazonS3FullAccess"))}},
 		{Name: "customer managed policy outside the stack", Want: Undecided,
+			Path: where(awsfacts.TypeRolePolicyAttachment, "ext"), Says: []string{"extraS3ManagedPolicyArns"},
 			Resources: []Resource{exec, att("ext", "app-exec", PolicyARN("outside")), td}},
 	}
 }
