@@ -1,0 +1,322 @@
+package pack
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// credWalk reads every string of a resource's inputs for AWS credentials: values, map keys,
+// names that say a value is a key, lists as commands, asset text and the files of assets and
+// archives. It collects one message line per finding, with the property path where it is.
+type credWalk struct {
+	extra []string // the organization's further forbidden variable names
+	// label starts a line about a path (Input containerDefinitions[0]…); root names the whole
+	// (The resource sets …).
+	label, root string
+	// path is where the walk is; it is rendered only for a finding, so clean inputs cost no
+	// allocation for it.
+	path      []pathElem
+	args      []string // reused for the strings of a list
+	msgs      []string
+	undecided []string
+	files     fileBudget
+}
+
+// maxCredLines bounds the lines of one resource's message: past it, the message says how many
+// more there are (an archive full of keys would otherwise make a message nobody reads).
+const maxCredLines = 25
+
+const (
+	inputLabel   = "Input"
+	resourceRoot = "The resource"
+)
+
+// pathElem is one step of a property path: a key, or an index in a list.
+type pathElem struct {
+	key     string
+	index   int
+	isIndex bool
+}
+
+func newCredWalk(extra []string) *credWalk {
+	return &credWalk{extra: extra, label: inputLabel, root: resourceRoot, path: make([]pathElem, 0, 16)}
+}
+
+func (w *credWalk) pushKey(k string) { w.path = append(w.path, pathElem{key: k}) }
+func (w *credWalk) pushIndex(i int)  { w.path = append(w.path, pathElem{index: i, isIndex: true}) }
+func (w *credWalk) pop()             { w.path = w.path[:len(w.path)-1] }
+
+// where renders the current path: keys joined by dots, indexes and keys that are not plain
+// words in brackets (environment.variables.KEY, containerDefinitions[0].environment[2],
+// dockerLabels["com.example.key"], code["config/.env"]).
+func (w *credWalk) where() string { return renderPath(w.path) }
+
+func renderPath(path []pathElem) string {
+	var b strings.Builder
+	for i, e := range path {
+		switch {
+		case e.isIndex:
+			b.WriteString("[" + strconv.Itoa(e.index) + "]")
+		case isPlainKey(e.key):
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(e.key)
+		default:
+			b.WriteString("[" + strconv.Quote(e.key) + "]")
+		}
+	}
+	return b.String()
+}
+
+func isPlainKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *credWalk) add(line string) { w.msgs = append(w.msgs, line) }
+
+// under is the name a value sits under, and what it says.
+type under struct {
+	name string
+	kind credentialNameKind
+	// ref is set when the value is a reference to where the value is kept (an ECS secret's
+	// valueFrom), not the value itself.
+	ref bool
+	// reported is set once the name itself has been reported.
+	reported bool
+	// pair is set when the name is a name/value pair's name rather than the value's key.
+	pair bool
+}
+
+func (w *credWalk) under(name string) under {
+	return under{name: name, kind: classifyCredentialName(name, w.extra)}
+}
+
+// Name/value pairs: an object that sets the variable its name key names to its value key
+// ({"name":…,"value":…} in ECS environments and secrets, CodeBuild and Beanstalk settings, an
+// SSM parameter's own name and value, tag lists).
+var (
+	pairNameKeys  = []string{"name", "key", "parameterName", "parameterKey", "variableName"}
+	pairValueKeys = []string{"value", "insecureValue", "defaultValue", "parameterValue"}
+	pairRefKeys   = []string{"valueFrom"}
+)
+
+// pairOf returns the name of a name/value pair object ("" when obj is not one). When an object
+// has several name keys, the first of pairNameKeys wins, whatever the map order.
+func pairOf(obj resource.PropertyMap) string {
+	name, rank, hasValue := "", len(pairNameKeys), false
+	for k, v := range obj {
+		key := string(k)
+		if isNameIn(pairValueKeys, key) || isNameIn(pairRefKeys, key) {
+			hasValue = true
+			continue
+		}
+		for i, nk := range pairNameKeys[:rank] {
+			if strings.EqualFold(key, nk) {
+				if u, isKnown, _ := unwrap(v); isKnown && u.IsString() {
+					name, rank = u.StringValue(), i
+				}
+				break
+			}
+		}
+	}
+	if !hasValue {
+		return ""
+	}
+	return name
+}
+
+// props walks a resource's inputs, but for the keys in skip (read by a check of their own).
+func (w *credWalk) props(m resource.PropertyMap, skip ...resource.PropertyKey) {
+	w.object(m, false, skip)
+}
+
+// object walks an object's keys in a stable order; each value sits under its key, or, in a
+// name/value pair, under the pair's name.
+func (w *credWalk) object(obj resource.PropertyMap, secret bool, skip []resource.PropertyKey) {
+	pair := pairOf(obj)
+	for _, k := range obj.StableKeys() {
+		if slices.Contains(skip, k) {
+			continue
+		}
+		key := string(k)
+		w.pushKey(key)
+		w.mapKey(key)
+		n := w.under(key)
+		switch {
+		case pair != "" && isNameIn(pairValueKeys, key):
+			n = w.under(pair)
+			n.pair = true
+		case pair != "" && isNameIn(pairRefKeys, key):
+			n = w.under(pair)
+			n.pair, n.ref = true, true
+		}
+		w.value(obj[k], n, secret)
+		w.pop()
+	}
+}
+
+// mapKey scans a key itself: a key ID used as a map key is as embedded as one used as a value.
+func (w *credWalk) mapKey(key string) {
+	for _, f := range credentialsIn("", key) {
+		w.add(fmt.Sprintf("%s %s has a key shaped like an AWS %s (%s).", w.label, w.where(), f.Kind, f.Redacted))
+	}
+}
+
+// value walks one value under a name.
+func (w *credWalk) value(v resource.PropertyValue, n under, secret bool) {
+	u, isKnown, sec := unwrap(v)
+	secret = secret || sec
+	if n.kind != notCredentialName && !n.reported {
+		switch {
+		case !isKnown:
+			w.nameFinding(n, " to a value that is not known yet (another resource's output)")
+			n.reported = true
+		case n.ref && nonEmpty(u):
+			w.nameFinding(n, " from a reference the pack cannot read")
+			n.reported = true
+		case n.kind == sdkCredentialName && nonEmpty(u):
+			w.nameFinding(n, "")
+			n.reported = true
+		}
+	}
+	if !isKnown {
+		return
+	}
+	switch {
+	case u.IsString():
+		w.text(u.StringValue(), n, secret, true)
+	case u.IsArray():
+		w.list(u.ArrayValue(), n, secret)
+	case u.IsObject():
+		w.object(u.ObjectValue(), secret, nil)
+	case u.IsAsset():
+		w.asset(u.AssetValue(), "", secret)
+	case u.IsArchive():
+		w.archive(u.ArchiveValue(), secret)
+	}
+}
+
+func nonEmpty(u resource.PropertyValue) bool {
+	switch {
+	case u.IsNull():
+		return false
+	case u.IsString():
+		return strings.TrimSpace(u.StringValue()) != ""
+	case u.IsArray():
+		return len(u.ArrayValue()) > 0
+	case u.IsObject():
+		return len(u.ObjectValue()) > 0
+	}
+	return true
+}
+
+// list walks a list: a list of strings is read as a command (a flag names the argument after
+// it), any other list element by element, each under the list's name.
+func (w *credWalk) list(arr []resource.PropertyValue, n under, secret bool) {
+	w.args = w.args[:0]
+	allStrings, anySecret := len(arr) > 0, false
+	for _, e := range arr {
+		u, isKnown, sec := unwrap(e)
+		if !isKnown || !u.IsString() {
+			allStrings = false
+			break
+		}
+		anySecret = anySecret || sec
+		w.args = append(w.args, u.StringValue())
+	}
+	if allStrings && n.kind == notCredentialName {
+		for _, f := range credentialsInArgs(w.args) {
+			w.pushIndex(f.Arg)
+			w.finding(f.Finding, n, 0, secret || anySecret)
+			w.pop()
+		}
+		return
+	}
+	for i, e := range arr {
+		w.pushIndex(i)
+		w.value(e, n, secret)
+		w.pop()
+	}
+}
+
+// text scans a string: under a credential name as that key (a 40-character secret stands
+// alone), otherwise as text that may be a file: credential-shaped values, and, when names is set,
+// credential names assigned any value. A reference (valueFrom) is not the key, so its name says
+// nothing about it.
+func (w *credWalk) text(s string, n under, secret, names bool) {
+	if n.kind != notCredentialName && !n.ref {
+		for _, f := range credentialsIn(n.name, s) {
+			w.finding(f, n, 0, secret)
+		}
+		return
+	}
+	multiline := strings.IndexByte(s, '\n') >= 0
+	for _, f := range credentialsInText(s) {
+		if f.Kind == awscreds.CredentialName && !names {
+			continue
+		}
+		line := 0
+		if multiline {
+			line = f.Line
+		}
+		w.finding(f.Finding, n, line, secret)
+	}
+}
+
+// finding renders one scanner finding at the current path (with the variable's name, for the
+// value of a name/value pair).
+func (w *credWalk) finding(f awscreds.Finding, n under, line int, secret bool) {
+	at := w.where()
+	if n.pair {
+		at += " (" + n.name + ")"
+	}
+	if line > 0 {
+		at += fmt.Sprintf(" line %d", line)
+	}
+	var note string
+	if f.Encoding != "" {
+		note += ", in " + f.Encoding
+	}
+	if secret {
+		note += ", a secret value"
+	}
+	if f.Kind == awscreds.CredentialName {
+		w.add(fmt.Sprintf("%s %s assigns %s, an AWS credential name%s: the name alone is forbidden, whatever its value.",
+			w.label, at, f.Redacted, note))
+		return
+	}
+	w.add(fmt.Sprintf("%s %s holds a value shaped like an AWS %s (%s)%s.", w.label, at, f.Kind, f.Redacted, note))
+}
+
+// nameFinding reports a credential name set to a value; how says how the value is set.
+func (w *credWalk) nameFinding(n under, how string) {
+	// The name is the last key of the path, or the pair's name: say where it is set.
+	at := w.root
+	if len(w.path) > 1 {
+		at = w.label + " " + renderPath(w.path[:len(w.path)-1])
+	}
+	what := "a name meant to hold an AWS " + awscreds.ClassifyName(n.name).String()
+	what = strings.TrimSuffix(what, " name")
+	if n.kind == sdkCredentialName {
+		what = "the AWS SDKs read static credentials from this name, ahead of the task role"
+		if !awscreds.IsCredentialEnvName(n.name) {
+			what = "a name forbidden by extraForbiddenEnvNames"
+		}
+	}
+	w.add(fmt.Sprintf("%s sets %s%s: %s; the name alone is forbidden, whatever its value.", at, n.name, how, what))
+}
