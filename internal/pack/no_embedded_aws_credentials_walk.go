@@ -216,7 +216,7 @@ func nonEmpty(u resource.PropertyValue) bool {
 	case u.IsNull():
 		return false
 	case u.IsString():
-		return strings.TrimSpace(u.StringValue()) != ""
+		return u.StringValue() != "" // the SDKs take " " for a key, and fail rather than use the role
 	case u.IsArray():
 		return len(u.ArrayValue()) > 0
 	case u.IsObject():
