@@ -120,8 +120,29 @@ func containerDefsTree(props resource.PropertyMap) containerTree {
 			err: fmt.Errorf("containerDefinitions is not JSON: %w", err)}
 	}
 	if _, isList := x.([]any); !isList {
-		return containerTree{value: resource.NewPropertyValue(x), state: known, secret: secret,
+		return containerTree{value: jsonProperty(x), state: known, secret: secret,
 			err: fmt.Errorf("containerDefinitions is not a JSON list of container definitions")}
 	}
-	return containerTree{value: resource.NewPropertyValue(x), state: known, secret: secret}
+	return containerTree{value: jsonProperty(x), state: known, secret: secret}
+}
+
+// jsonProperty makes a property value of what encoding/json decoded into an any. Its strings,
+// numbers, booleans and nulls already are what a property value holds, so only objects and
+// lists are built (resource.NewPropertyValue would rebuild every value through reflection).
+func jsonProperty(x any) resource.PropertyValue {
+	switch v := x.(type) {
+	case map[string]any:
+		m := make(resource.PropertyMap, len(v))
+		for k, e := range v {
+			m[resource.PropertyKey(k)] = jsonProperty(e)
+		}
+		return resource.NewObjectProperty(m)
+	case []any:
+		l := make([]resource.PropertyValue, len(v))
+		for i, e := range v {
+			l[i] = jsonProperty(e)
+		}
+		return resource.NewArrayProperty(l)
+	}
+	return resource.PropertyValue{V: x} // string, float64, bool or nil
 }

@@ -48,12 +48,16 @@ func classifyCredentialName(name string, extra []string) credentialNameKind {
 	switch {
 	case name == "":
 		return notCredentialName
-	case awscreds.IsCredentialEnvName(name) || isNameIn(extra, name):
+	case len(extra) > 0 && isNameIn(extra, name):
 		return sdkCredentialName
-	case awscreds.IsCredentialName(name):
-		return keyCredentialName
+	case !awscreds.IsCredentialName(name):
+		// Every name the SDKs read is a credential name too (a test keeps it so); most names
+		// are neither, and IsCredentialName tells that fastest.
+		return notCredentialName
+	case awscreds.IsCredentialEnvName(name):
+		return sdkCredentialName
 	}
-	return notCredentialName
+	return keyCredentialName
 }
 
 // isNameIn reports whether name, trimmed, is in list, ignoring case.

@@ -60,6 +60,7 @@ var providerCredentialKeys = []resource.PropertyKey{"accessKey", "secretKey", "t
 
 func checkEmbeddedCredentials(rc *resourceCtx, c *credentialsConfig) []finding {
 	w := newCredWalk(c.ExtraForbiddenEnvNames)
+	defer w.release()
 	props := rc.Properties
 	var skip []resource.PropertyKey
 	scanAll := c.ScanAllStringInputs

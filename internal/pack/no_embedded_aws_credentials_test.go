@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/pack"
 	pt "github.com/keyless-ecs/railsapp/internal/pack/packtest"
@@ -109,5 +110,17 @@ func TestCredentialMessagesAreBounded(t *testing.T) {
 	}
 	if n := len(got[0].Message); n > 4000 || !strings.Contains(got[0].Message, "and 75 more") {
 		t.Errorf("message of %d bytes does not stop at 25 findings and say how many more", n)
+	}
+}
+
+// TestSDKNamesAreCredentialNames: the credential scan looks a name up among the SDKs' variables
+// only when it is a credential name, which every one of them must be.
+func TestSDKNamesAreCredentialNames(t *testing.T) {
+	for _, n := range awscreds.CredentialEnvNames() {
+		for _, name := range []string{n, strings.ToLower(n)} {
+			if !awscreds.IsCredentialName(name) {
+				t.Errorf("%s is read by the SDKs but is not a credential name", name)
+			}
+		}
 	}
 }

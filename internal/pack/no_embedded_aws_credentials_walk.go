@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -21,7 +22,8 @@ type credWalk struct {
 	// path is where the walk is; it is rendered only for a finding, so clean inputs cost no
 	// allocation for it.
 	path      []pathElem
-	args      []string // reused for the strings of a list
+	keys      []resource.PropertyKey // the keys of the objects being walked, one run per level
+	args      []string               // reused for the strings of a list
 	msgs      []string
 	undecided []string
 	files     fileBudget
@@ -43,8 +45,25 @@ type pathElem struct {
 	isIndex bool
 }
 
+// walks keeps walkers between resources: their path and key stacks are reused, so a resource
+// with nothing to report costs no allocation for them (the engine analyses one resource after
+// another, in parallel at most by its worker count).
+var walks = sync.Pool{New: func() any { return &credWalk{} }}
+
+// newCredWalk returns a walker with nothing found; release it when its findings are taken.
 func newCredWalk(extra []string) *credWalk {
-	return &credWalk{extra: extra, label: inputLabel, root: resourceRoot, path: make([]pathElem, 0, 16)}
+	w := walks.Get().(*credWalk)
+	w.extra, w.label, w.root = extra, inputLabel, resourceRoot
+	return w
+}
+
+func (w *credWalk) release() {
+	// No value or name outlives the resource it came from.
+	clear(w.args[:cap(w.args)])
+	clear(w.keys[:cap(w.keys)])
+	clear(w.path[:cap(w.path)])
+	*w = credWalk{path: w.path[:0], keys: w.keys[:0], args: w.args[:0]}
+	walks.Put(w)
 }
 
 func (w *credWalk) pushKey(k string) { w.path = append(w.path, pathElem{key: k}) }
@@ -108,29 +127,71 @@ func (w *credWalk) under(name string) under {
 
 // Name/value pairs: an object that sets the variable its name key names to its value key
 // ({"name":…,"value":…} in ECS environments and secrets, CodeBuild and Beanstalk settings, an
-// SSM parameter's own name and value, tag lists).
-var (
-	pairNameKeys  = []string{"name", "key", "parameterName", "parameterKey", "variableName"}
-	pairValueKeys = []string{"value", "insecureValue", "defaultValue", "parameterValue"}
-	pairRefKeys   = []string{"valueFrom"}
+// SSM parameter's own name and value, tag lists). Keys are compared without letter case, as
+// encoding/json (and so the provider) reads container definitions.
+type pairKey int
+
+const (
+	notPairKey pairKey = iota
+	pairName           // the name; the lower the rank, the more it says (see pairKeyOf)
+	pairValue
+	pairRef // a reference to where the value is kept (an ECS secret's valueFrom)
 )
 
-// pairOf returns the name of a name/value pair object ("" when obj is not one). When an object
-// has several name keys, the first of pairNameKeys wins, whatever the map order.
-func pairOf(obj resource.PropertyMap) string {
-	name, rank, hasValue := "", len(pairNameKeys), false
-	for k, v := range obj {
-		key := string(k)
-		if isNameIn(pairValueKeys, key) || isNameIn(pairRefKeys, key) {
-			hasValue = true
-			continue
+// pairKeyOf says what a key is in a name/value pair, and for a name key its rank (name before
+// key before parameterName …), so that an object with several name keys has one name.
+func pairKeyOf(key string) (pairKey, int) {
+	switch len(key) {
+	case 3:
+		if strings.EqualFold(key, "key") {
+			return pairName, 1
 		}
-		for i, nk := range pairNameKeys[:rank] {
-			if strings.EqualFold(key, nk) {
-				if u, isKnown, _ := unwrap(v); isKnown && u.IsString() {
-					name, rank = u.StringValue(), i
-				}
-				break
+	case 4:
+		if strings.EqualFold(key, "name") {
+			return pairName, 0
+		}
+	case 5:
+		if strings.EqualFold(key, "value") {
+			return pairValue, 0
+		}
+	case 9:
+		if strings.EqualFold(key, "valueFrom") {
+			return pairRef, 0
+		}
+	case 12:
+		switch {
+		case strings.EqualFold(key, "parameterKey"):
+			return pairName, 3
+		case strings.EqualFold(key, "variableName"):
+			return pairName, 4
+		case strings.EqualFold(key, "defaultValue"):
+			return pairValue, 0
+		}
+	case 13:
+		switch {
+		case strings.EqualFold(key, "parameterName"):
+			return pairName, 2
+		case strings.EqualFold(key, "insecureValue"):
+			return pairValue, 0
+		}
+	case 14:
+		if strings.EqualFold(key, "parameterValue") {
+			return pairValue, 0
+		}
+	}
+	return notPairKey, 0
+}
+
+// pairOf returns the name of a name/value pair object ("" when obj is not one).
+func pairOf(obj resource.PropertyMap) string {
+	name, best, hasValue := "", -1, false
+	for k, v := range obj {
+		switch kind, rank := pairKeyOf(string(k)); kind {
+		case pairValue, pairRef:
+			hasValue = true
+		case pairName:
+			if u, isKnown, _ := unwrap(v); isKnown && u.IsString() && (best < 0 || rank < best) {
+				name, best = u.StringValue(), rank
 			}
 		}
 	}
@@ -149,25 +210,35 @@ func (w *credWalk) props(m resource.PropertyMap, skip ...resource.PropertyKey) {
 // name/value pair, under the pair's name.
 func (w *credWalk) object(obj resource.PropertyMap, secret bool, skip []resource.PropertyKey) {
 	pair := pairOf(obj)
-	for _, k := range obj.StableKeys() {
-		if slices.Contains(skip, k) {
-			continue
+	// The keys, sorted, go on a stack shared by every level (PropertyMap.StableKeys would
+	// allocate for each object); deeper levels push theirs after these and take them off.
+	start := len(w.keys)
+	for k := range obj {
+		if !slices.Contains(skip, k) {
+			w.keys = append(w.keys, k)
 		}
+	}
+	end := len(w.keys)
+	slices.Sort(w.keys[start:end])
+	for i := start; i < end; i++ {
+		k := w.keys[i]
 		key := string(k)
 		w.pushKey(key)
 		w.mapKey(key)
-		n := w.under(key)
-		switch {
-		case pair != "" && isNameIn(pairValueKeys, key):
-			n = w.under(pair)
-			n.pair = true
-		case pair != "" && isNameIn(pairRefKeys, key):
-			n = w.under(pair)
-			n.pair, n.ref = true, true
+		n := under{name: key}
+		if pair != "" {
+			switch kind, _ := pairKeyOf(key); kind {
+			case pairValue:
+				n = under{name: pair, pair: true}
+			case pairRef:
+				n = under{name: pair, pair: true, ref: true}
+			}
 		}
+		n.kind = classifyCredentialName(n.name, w.extra)
 		w.value(obj[k], n, secret)
 		w.pop()
 	}
+	w.keys = w.keys[:start]
 }
 
 // mapKey scans a key itself: a key ID used as a map key is as embedded as one used as a value.
