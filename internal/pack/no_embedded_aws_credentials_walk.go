@@ -133,50 +133,29 @@ type pairKey int
 
 const (
 	notPairKey pairKey = iota
-	pairName           // the name; the lower the rank, the more it says (see pairKeyOf)
+	pairName           // the name
 	pairValue
 	pairRef // a reference to where the value is kept (an ECS secret's valueFrom)
 )
 
-// pairKeyOf says what a key is in a name/value pair, and for a name key its rank (name before
-// key before parameterName …), so that an object with several name keys has one name.
+// pairKeys are the keys of name/value pairs; a name key's rank says which wins when an object
+// has several (name before key before parameterName …).
+var pairKeys = []struct {
+	key  string
+	kind pairKey
+	rank int
+}{
+	{"name", pairName, 0}, {"key", pairName, 1}, {"parameterName", pairName, 2}, {"parameterKey", pairName, 3},
+	{"variableName", pairName, 4},
+	{"value", pairValue, 0}, {"insecureValue", pairValue, 0}, {"defaultValue", pairValue, 0}, {"parameterValue", pairValue, 0},
+	{"valueFrom", pairRef, 0},
+}
+
+// pairKeyOf says what a key is in a name/value pair, and for a name key its rank.
 func pairKeyOf(key string) (pairKey, int) {
-	switch len(key) {
-	case 3:
-		if strings.EqualFold(key, "key") {
-			return pairName, 1
-		}
-	case 4:
-		if strings.EqualFold(key, "name") {
-			return pairName, 0
-		}
-	case 5:
-		if strings.EqualFold(key, "value") {
-			return pairValue, 0
-		}
-	case 9:
-		if strings.EqualFold(key, "valueFrom") {
-			return pairRef, 0
-		}
-	case 12:
-		switch {
-		case strings.EqualFold(key, "parameterKey"):
-			return pairName, 3
-		case strings.EqualFold(key, "variableName"):
-			return pairName, 4
-		case strings.EqualFold(key, "defaultValue"):
-			return pairValue, 0
-		}
-	case 13:
-		switch {
-		case strings.EqualFold(key, "parameterName"):
-			return pairName, 2
-		case strings.EqualFold(key, "insecureValue"):
-			return pairValue, 0
-		}
-	case 14:
-		if strings.EqualFold(key, "parameterValue") {
-			return pairValue, 0
+	for _, p := range pairKeys {
+		if len(p.key) == len(key) && strings.EqualFold(p.key, key) {
+			return p.kind, p.rank
 		}
 	}
 	return notPairKey, 0

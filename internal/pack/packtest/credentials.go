@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keyless-ecs/railsapp/internal/awscreds/awscredstest"
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/pack"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -22,24 +23,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
-// FakeKeyID is an access key ID, assembled at run time so that repository secret scanners do not
-// flag the source, and unlike AWS's documentation examples (which scanners allow-list).
-func FakeKeyID(prefix string) string { return prefix + "Z7QX2MWR" + "5TBN4HJK" }
+// FakeKeyID is an access key ID with the given prefix, assembled at run time (awscredstest).
+func FakeKeyID(prefix string) string { return awscredstest.KeyID(prefix) }
 
 // FakeSecret is a secret access key, assembled at run time like FakeKeyID.
-func FakeSecret() string { return "q8Vt3" + "LmZ9x/Rk2" + "Wp7Nc+Hs4" + "Jd6Fy1Gb5" + "Te0Ua8Kv" }
+func FakeSecret() string { return awscredstest.Secret() }
 
-// FakeToken is shaped like an STS session token: a long base64 string of binary data.
-func FakeToken() string {
-	b := make([]byte, 300)
-	for i := range b {
-		b[i] = byte(i*131 + i*i*7 + 29)
-	}
-	return "IQoJb3JpZ2lu" + base64.StdEncoding.EncodeToString(b)
-}
+// FakeToken is shaped like an STS session token.
+func FakeToken() string { return awscredstest.Token() }
 
 // AppSecret is a 40-character secret that is not an AWS key (a JWT signing secret).
-func AppSecret() string { return "Kf83jsQx" + "p2Lx9Vm4" + "Rt7Wc1Zb" + "6Yh0Na5q" + "Ud3Ge8Po" }
+func AppSecret() string { return awscredstest.AppSecret() }
 
 // FakeValues are the credential values the fixtures use; no message may show more than the first
 // four characters of any of them.
