@@ -58,6 +58,9 @@ func (sc *scanner) decodeBlock(l *level, i, j int, url bool) int {
 		enc = &span{off: i, len: end - i}
 	}
 	sc.scan(text, contextOf(l, i, dataEnd).nameClass, l.depth+1, enc)
+	if sc.assign {
+		sc.assignments(text, enc)
+	}
 	return end
 }
 

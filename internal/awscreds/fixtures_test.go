@@ -4,27 +4,17 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+
+	"github.com/keyless-ecs/railsapp/internal/awscreds/awscredstest"
 )
 
-// Fake credentials are assembled at run time so that repository secret scanners do not flag
-// this package. They are not AWS's documentation examples, which are allow-listed.
-func fakeKeyID(prefix string) string { return prefix + "Z7QX2MWR" + "5TBN4HJK" }
-
-func fakeSecret() string {
-	return "q8Vt3" + "LmZ9x/Rk2" + "Wp7Nc+Hs4" + "Jd6Fy1Gb5" + "Te0Ua8Kv"
-}
-
-// fakeToken is shaped like an STS session token: a long base64 string of binary data.
-func fakeToken() string {
-	b := make([]byte, 300)
-	for i := range b {
-		b[i] = byte(i*131 + i*i*7 + 29)
-	}
-	return "IQoJb3JpZ2lu" + base64.StdEncoding.EncodeToString(b)
-}
-
-// appSecret is a 40-character high-entropy secret that is not an AWS key (a JWT signing key).
-func appSecret() string { return "Kf83jsQx" + "p2Lx9Vm4" + "Rt7Wc1Zb" + "6Yh0Na5q" + "Ud3Ge8Po" }
+// The fake credentials every test plants (see awscredstest).
+var (
+	fakeKeyID  = awscredstest.KeyID
+	fakeSecret = awscredstest.Secret
+	fakeToken  = awscredstest.Token
+	appSecret  = awscredstest.AppSecret
+)
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 

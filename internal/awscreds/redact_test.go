@@ -45,3 +45,31 @@ func TestRedactAll(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactAllHidesLoneSecrets: a string that would be a key if something named it is hidden
+// too (Scan, which decides violations, does not report it); ordinary IDs, hashes and words stay.
+func TestRedactAllHidesLoneSecrets(t *testing.T) {
+	sec, tok := fakeSecret(), fakeToken()
+	for _, text := range []string{
+		`statement 1 ("` + sec + `"): Effect must be "Allow"`,
+		`settings["` + sec + `"] holds`,
+		"railsapp:" + sec,
+		"token " + tok,
+	} {
+		out := RedactAll(text)
+		if strings.Contains(out, sec[:8]) || strings.Contains(out, sec[30:]) || strings.Contains(out, tok[20:40]) {
+			t.Errorf("RedactAll leaves a lone secret in %q-shaped text", Redact(text))
+		}
+	}
+	for _, keep := range []string{
+		"arn:aws:iam::123456789012:role/app-task",
+		"commit 0123456789abcdef0123456789abcdef01234567",
+		"the secret access key of the deploy user is not set",
+		"/usr/local/share/applications/railsapp/public/assets/x",
+		"AROA" + "Z7QX2MWR5TBN4HJKQ",
+	} {
+		if out := RedactAll(keep); out != keep {
+			t.Errorf("RedactAll changed %q to %q", keep, out)
+		}
+	}
+}

@@ -123,6 +123,9 @@ func keyIDShaped(cand string) bool {
 // scanner collects findings; one is used per top-level call.
 type scanner struct {
 	out []Finding
+	// assign says credential names assigned a value count too (ScanText, ScanArgs), also in
+	// the text decoded from base64 (a userData script).
+	assign bool
 }
 
 // span is where decoded text came from in the top-level string.

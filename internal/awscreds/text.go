@@ -21,11 +21,11 @@ type TextFinding struct {
 // sets the name the SDK reads. References ($AWS_ACCESS_KEY_ID, ${AWS_SECRET_ACCESS_KEY}),
 // comparisons (==) and empty assignments are not assignments.
 func ScanText(text string) []TextFinding {
-	var sc scanner
+	sc := scanner{assign: true}
 	if len(text) >= awsfacts.AccessKeyIDLen {
 		sc.scan(text, nameClass{}, 0, nil)
 	}
-	sc.assignments(text)
+	sc.assignments(text, nil)
 	fs := sc.sorted()
 	if len(fs) == 0 {
 		return nil
@@ -53,7 +53,7 @@ type ArgFinding struct {
 func ScanArgs(args []string) []ArgFinding {
 	var out []ArgFinding
 	for i, a := range args {
-		var sc scanner
+		sc := scanner{assign: true}
 		var outer nameClass
 		if i > 0 {
 			outer = classify(args[i-1])
@@ -61,7 +61,7 @@ func ScanArgs(args []string) []ArgFinding {
 		if len(a) >= awsfacts.AccessKeyIDLen {
 			sc.scan(a, outer, 0, nil)
 		}
-		sc.assignments(a)
+		sc.assignments(a, nil)
 		if strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && i+1 < len(args) &&
 			!strings.HasPrefix(args[i+1], "-") && IsCredentialName(a) {
 			sc.out = append(sc.out, Finding{Kind: CredentialName, Redacted: RedactAll(a), Len: len(a)})
@@ -74,8 +74,9 @@ func ScanArgs(args []string) []ArgFinding {
 }
 
 // assignments appends a CredentialName finding for every credential name in s that is assigned
-// a value.
-func (sc *scanner) assignments(s string) {
+// a value. enc is set when s is text decoded from base64: the findings are then reported at the
+// encoded run, like the values found in it.
+func (sc *scanner) assignments(s string, enc *span) {
 	for i := 0; i < len(s); {
 		if !isNameChar(s[i]) {
 			i++
@@ -90,7 +91,11 @@ func (sc *scanner) assignments(s string) {
 			name, end = strings.TrimRight(name, ":"), i+len(strings.TrimRight(name, ":"))
 		}
 		if v, ok := assignment(s, name, end); ok && !isReference(s, i) && IsCredentialName(name) && !emptyValue(s, v) {
-			sc.out = append(sc.out, Finding{Kind: CredentialName, Redacted: RedactAll(name), Offset: i, Len: len(name)})
+			f := Finding{Kind: CredentialName, Redacted: RedactAll(name), Offset: i, Len: len(name)}
+			if enc != nil {
+				f.Offset, f.Len, f.Encoding = enc.off, enc.len, "base64"
+			}
+			sc.out = append(sc.out, f)
 		}
 		i = j
 	}

@@ -72,13 +72,14 @@ func TestScanTextConfigs(t *testing.T) {
 			"{\n  \"region\": \"us-east-1\",\n  \"secretAccessKey\": \"" + sec + "\"\n}\n",
 			[]lineKind{{3, CredentialName}, {3, SecretAccessKey}},
 		},
-		"comparison only":  {"if AWS_ACCESS_KEY_ID == nil then\n", nil},
-		"unset":            {"unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY\n", nil},
-		"yaml null":        {"aws_secret_access_key: null\n", nil},
-		"java flag":        {"java -Daws.accessKeyId=$KEY -jar app.jar\n", []lineKind{{1, CredentialName}}},
-		"pulumi config":    {"config:\n  aws:region: us-east-1\n  aws:secretKey:\n    secure: v1:abc\n", nil},
-		"environ in code":  {"os.environ[\"AWS_SESSION_TOKEN\"] = token\n", []lineKind{{1, CredentialName}}},
-		"base64 on line 2": {"a: 1\nb: " + b64("AWS_SECRET_ACCESS_KEY="+sec) + "\n", []lineKind{{2, SecretAccessKey}}},
+		"comparison only": {"if AWS_ACCESS_KEY_ID == nil then\n", nil},
+		"unset":           {"unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY\n", nil},
+		"yaml null":       {"aws_secret_access_key: null\n", nil},
+		"java flag":       {"java -Daws.accessKeyId=$KEY -jar app.jar\n", []lineKind{{1, CredentialName}}},
+		"pulumi config":   {"config:\n  aws:region: us-east-1\n  aws:secretKey:\n    secure: v1:abc\n", nil},
+		"environ in code": {"os.environ[\"AWS_SESSION_TOKEN\"] = token\n", []lineKind{{1, CredentialName}}},
+		// Decoded text is read as the plain text would be: the value, and the name assigned it.
+		"base64 on line 2": {"a: 1\nb: " + b64("AWS_SECRET_ACCESS_KEY="+sec) + "\n", []lineKind{{2, SecretAccessKey}, {2, CredentialName}}},
 	} {
 		if got := lineKinds(ScanText(c.text)); !slices.Equal(got, c.want) {
 			t.Errorf("%s: ScanText = %v, want %v", name, got, c.want)
@@ -107,5 +108,27 @@ func TestScanArgs(t *testing.T) {
 		if !slices.Equal(got, c.want) {
 			t.Errorf("ScanArgs(%q…) = %v, want %v", c.args[0], got, c.want)
 		}
+	}
+}
+
+// TestScanTextAssignmentsInBase64: a credential name assigned in a base64-encoded script (a
+// launch template's userData) counts as in the plain script, at the encoded run; Scan, which
+// reports values only, still finds nothing there.
+func TestScanTextAssignmentsInBase64(t *testing.T) {
+	script := "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=$(aws ssm get-parameter --name /ci/id --query Parameter.Value)\nexec app\n"
+	enc := b64(script)
+	text := "userData: " + enc + "\n"
+	got := ScanText(text)
+	if len(got) != 1 || got[0].Kind != CredentialName || got[0].Encoding != "base64" || got[0].Redacted != "AWS_ACCESS_KEY_ID" {
+		t.Fatalf("ScanText(base64 script) = %v", lineKinds(got))
+	}
+	if got[0].Offset != strings.Index(text, enc) || got[0].Len != len(enc) {
+		t.Errorf("the finding does not cover the encoded run")
+	}
+	if f := Scan(text); len(f) != 0 {
+		t.Errorf("Scan reports %d findings in a script that assigns no key value", len(f))
+	}
+	if f := ScanArgs([]string{"sh", "-c", "echo " + enc + " | base64 -d | sh"}); len(f) != 1 || f[0].Arg != 2 {
+		t.Errorf("ScanArgs(base64 script) = %v", f)
 	}
 }

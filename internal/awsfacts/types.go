@@ -40,6 +40,15 @@ const (
 	TypeS3ControlMultiRegionPol  = "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy"
 	TypeS3ControlBucketPolicy    = "aws:s3control/bucketPolicy:BucketPolicy"
 
+	// Resources whose inputs commonly carry configuration, scripts and files (where keys hide).
+	TypeSecretVersion        = "aws:secretsmanager/secretVersion:SecretVersion"
+	TypeLaunchTemplate       = "aws:ec2/launchTemplate:LaunchTemplate"
+	TypeCodeBuildProject     = "aws:codebuild/project:Project"
+	TypeBeanstalkEnvironment = "aws:elasticbeanstalk/environment:Environment"
+	TypeGlueJob              = "aws:glue/job:Job"
+	TypeBatchJobDefinition   = "aws:batch/jobDefinition:JobDefinition"
+	TypeIAMServerCertificate = "aws:iam/serverCertificate:ServerCertificate"
+
 	TypeProvider = "pulumi:providers:aws"
 	TypeStack    = "pulumi:pulumi:Stack"
 )

@@ -76,7 +76,8 @@ func TestConfigure(t *testing.T) {
 // credential scan is switched off only by its own policy's scanAllStringInputs; the same key under
 // s3-bucket-private is refused, since it is not that policy's.
 func TestPropertiesBelongToTheirPolicy(t *testing.T) {
-	param := pt.New(awsfacts.TypeSSMParameter, "param", map[string]any{"name": "/app/key", "value": pt.FakeKeyID("AKIA")})
+	// An object, not a parameter: parameters, like containers, are read whatever scanAllStringInputs says.
+	param := pt.New(awsfacts.TypeBucketObjectV2, "object", map[string]any{"bucket": "b", "key": "k", "content": pt.FakeKeyID("AKIA")})
 	scanned := func(a *pack.Analyzer) bool {
 		return len(filter(analyze(t, a, param), pack.NoEmbeddedAWSCredentials, apitype.Mandatory)) > 0
 	}

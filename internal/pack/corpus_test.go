@@ -58,7 +58,7 @@ func TestExecutionRoleNoS3(t *testing.T) {
 func TestNoEmbeddedCredentials(t *testing.T) {
 	cases := pt.Credentials()
 	runCorpus(t, cases)
-	if block, pass := count(cases); block < 10 || pass < 10 {
-		t.Errorf("need at least 10 violating and 10 safe cases, have %d and %d", block, pass)
+	if block, pass := count(cases); block < 40 || pass < 25 {
+		t.Errorf("need at least 40 violating and 25 safe cases, have %d and %d", block, pass)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -20,16 +19,18 @@ type credentialsConfig struct {
 }
 
 // noEmbeddedCredentialsPolicy blocks static AWS credentials anywhere in a stack: IAM access keys,
-// keys on the aws provider or in stack config, credential variables in containers, and
-// credential-shaped values in any string input. Values are inspected (secrets included) but
-// never shown: messages carry at most a key ID's first four characters.
+// keys on the aws provider or in stack config, credential names in containers, Lambda
+// environments and parameters, and credential-shaped values in any string, map key, asset or
+// archive file. Values are inspected (secrets included) but never shown: messages carry at most a
+// key ID's first four characters.
 var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
 	info: plugin.AnalyzerPolicyInfo{
 		Name:        NoEmbeddedAWSCredentials,
 		DisplayName: "No embedded AWS access keys",
 		Description: "No aws.iam.AccessKey resources, no accessKey/secretKey/token on an aws provider or in " +
-			"aws: stack config, no container environment or secrets named like AWS SDK credential variables, " +
-			"and no access-key-shaped value in any string input.",
+			"aws: stack config, no variable or name meant for an AWS key in a container definition, Lambda " +
+			"environment, SSM parameter or any input, and no access-key-shaped value in any string, map key, " +
+			"asset or archive file of any resource.",
 		Message: "Use IAM roles instead of keys: the ECS task role for the application, OIDC or an assumed role " +
 			"for deployments. Remove the key and rotate it if it was ever real.",
 		EnforcementLevel: apitype.Mandatory,
@@ -43,9 +44,11 @@ var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
 			"was committed or deployed.",
 		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
 			"extraForbiddenEnvNames": stringListSchema(
-				"Further container environment/secret names to forbid (compared case-insensitively).", nil),
+				"Further variable names to forbid wherever a name is set (container environment and secrets, "+
+					"Lambda environment, name/value pairs, map keys), compared case-insensitively.", nil),
 			"scanAllStringInputs": boolSchema(
-				"Scan every string input of every resource for credential-shaped values.", true),
+				"Scan every input of every resource (strings, map keys, assets and archives) for credentials, "+
+					"not only containers, Lambda environments, SSM parameters, providers and stack config.", true),
 		}},
 	},
 	types:         nil, // every resource: any string input may hold a key
@@ -56,50 +59,38 @@ var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
 var providerCredentialKeys = []resource.PropertyKey{"accessKey", "secretKey", "token"}
 
 func checkEmbeddedCredentials(rc *resourceCtx, c *credentialsConfig) []finding {
-	var msgs []string
-	skipScan := map[string]bool{}
+	w := newCredWalk(c.ExtraForbiddenEnvNames)
+	defer w.release()
+	props := rc.Properties
+	var skip []resource.PropertyKey
+	scanAll := c.ScanAllStringInputs
 
 	switch string(rc.Type) {
 	case awsfacts.TypeAccessKey:
-		msgs = append(msgs, "aws.iam.AccessKey creates a long-lived access key for an IAM user.")
+		w.add("aws.iam.AccessKey creates a long-lived access key for an IAM user.")
 	case awsfacts.TypeProvider:
 		for _, k := range providerCredentialKeys {
-			if v := getString(rc.Properties, k); v.state == unknown || (v.known() && v.s != "") {
-				msgs = append(msgs, fmt.Sprintf("The aws provider sets %q (static credentials%s).", k, stackConfigHint(rc.URN, k)))
-				skipScan[string(k)] = true
+			if v := getString(props, k); v.state == unknown || (v.known() && v.s != "") {
+				w.add(fmt.Sprintf("The aws provider sets %q (static credentials%s).", k, stackConfigHint(rc.URN, k)))
 			}
 		}
+		skip = providerCredentialKeys
 	case awsfacts.TypeStack:
-		msgs = append(msgs, stackConfigFindings(rc.stack)...)
+		w.stackConfig(rc.stack)
 	case awsfacts.TypeTaskDefinition:
-		m, scanned := c.containerFindings(&rc.containers)
-		msgs = append(msgs, m...)
-		if scanned {
-			skipScan["containerDefinitions"] = true
-		}
+		w.containers(&rc.containers)
+		skip = []resource.PropertyKey{"containerDefinitions"}
 	case awsfacts.TypeLambdaFunction:
-		if envs, _ := getObjects(rc.Properties, "environment"); len(envs) > 0 {
-			if vars, ok := envs[0]["variables"]; ok {
-				if plain, known := toPlain(vars); known {
-					if mv, ok := plain.(map[string]any); ok {
-						for _, name := range slices.Sorted(maps.Keys(mv)) {
-							if c.forbiddenEnvName(name) {
-								msgs = append(msgs, fmt.Sprintf("environment.variables sets %s.", name))
-							}
-						}
-					}
-				}
-			}
-		}
+		w.key(props, "environment")
+		skip = []resource.PropertyKey{"environment"}
+	case awsfacts.TypeSSMParameter:
+		// A parameter is a name/value pair: its name says what its value is.
+		scanAll = true
 	}
-
-	if c.ScanAllStringInputs {
-		msgs = append(msgs, scanProps(rc.Properties, skipScan)...)
+	if scanAll {
+		w.props(props, skip...)
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return []finding{{urn: rc.URN, outcome: fail, msg: strings.Join(msgs, "\n")}}
+	return w.findings(rc.URN)
 }
 
 func stackConfigHint(provider resource.URN, k resource.PropertyKey) string {
@@ -109,86 +100,83 @@ func stackConfigHint(provider resource.URN, k resource.PropertyKey) string {
 	return ""
 }
 
-// stackConfigFindings checks the stack config sent by ConfigureStack (preview and up only).
-func stackConfigFindings(sc *StackConfig) []string {
+// stackConfigKeys are the aws provider's credential settings in stack config.
+var stackConfigKeys = []string{"aws:accessKey", "aws:secretKey", "aws:token"}
+
+// stackConfig checks the stack config sent by ConfigureStack (preview and up only): every key
+// and value, as the walk reads inputs.
+func (w *credWalk) stackConfig(sc *StackConfig) {
 	if sc == nil {
-		return nil
+		return
 	}
-	var msgs []string
+	w.label, w.root = "Stack config", "The stack config"
+	defer func() { w.label, w.root = inputLabel, resourceRoot }()
 	for _, k := range slices.Sorted(maps.Keys(sc.Config)) {
 		v := sc.Config[k]
-		switch k {
-		case "aws:accessKey", "aws:secretKey", "aws:token":
+		if slices.Contains(stackConfigKeys, k) {
 			if v != "" {
-				msgs = append(msgs, fmt.Sprintf("Stack config sets %s (static credentials for the default aws provider).", k))
+				w.add(fmt.Sprintf("Stack config sets %s (static credentials for the default aws provider).", k))
 			}
 			continue
 		}
-		for _, f := range credentialsIn(k, v) {
-			msgs = append(msgs, fmt.Sprintf("Stack config %s holds a value shaped like an AWS %s (%s).", k, f.Kind, f.Redacted))
-		}
+		w.pushKey(k)
+		w.mapKey(k)
+		w.value(resource.NewStringProperty(v), w.under(k), false)
+		w.pop()
 	}
-	return msgs
 }
 
-func (c *credentialsConfig) forbiddenEnvName(name string) bool {
-	if awscreds.IsCredentialEnvName(name) {
-		return true
+// containers reads a task definition's container definitions: every field of every container,
+// each under its JSON path, and each variable under its name.
+func (w *credWalk) containers(c *containersOnce) {
+	t := c.tree()
+	switch t.state {
+	case missing:
+		return
+	case unknown:
+		w.undecided = append(w.undecided, "containerDefinitions is not known yet (it is built from other "+
+			"resources' outputs); the pack reads every container field for credentials in the update, when it is known.")
+		return
 	}
-	n := strings.TrimSpace(name)
-	return slices.ContainsFunc(c.ExtraForbiddenEnvNames, func(extra string) bool {
-		return strings.EqualFold(n, strings.TrimSpace(extra))
-	})
+	w.pushKey("containerDefinitions")
+	defer w.pop()
+	if _, _, err := c.get(); err != nil {
+		w.add("The task definition's " + err.Error() + "; the pack cannot verify that no credential variable is set.")
+	}
+	if t.err != nil && t.text != "" {
+		w.text(t.text, under{}, t.secret, true) // not JSON: still read as text
+		return
+	}
+	w.value(t.value, w.under("containerDefinitions"), t.secret)
 }
 
-// containerFindings checks a task definition's containers; scanned is false when the container
-// definitions could not be read (so the generic scan still looks at them).
-func (c *credentialsConfig) containerFindings(containers *containersOnce) (msgs []string, scanned bool) {
-	cs, state, err := containers.get()
-	switch {
-	case state == unknown:
-		return nil, false // nothing to read yet; scanned again at update with known values
-	case err != nil:
-		return []string{"The task definition's " + err.Error() + "; the pack cannot verify that no credential variable is set."}, false
+// key walks one top-level input.
+func (w *credWalk) key(props resource.PropertyMap, k resource.PropertyKey) {
+	v, ok := props[k]
+	if !ok {
+		return
 	}
-	for _, ct := range cs {
-		for _, e := range ct.Environment {
-			if c.forbiddenEnvName(e.Name) {
-				msgs = append(msgs, fmt.Sprintf("Container %q sets environment variable %s.", ct.Name, e.Name))
-			}
-			if s, ok := e.Value.(string); ok {
-				for _, f := range credentialsIn(e.Name, s) {
-					msgs = append(msgs, fmt.Sprintf("Container %q environment variable %s holds a value shaped like an AWS %s (%s).",
-						ct.Name, e.Name, f.Kind, f.Redacted))
-				}
-			}
-		}
-		for _, s := range ct.Secrets {
-			if c.forbiddenEnvName(s.Name) {
-				msgs = append(msgs, fmt.Sprintf("Container %q injects secret %s: the AWS SDK would use it instead of the task role.", ct.Name, s.Name))
-			}
-		}
-	}
-	return msgs, true
+	w.pushKey(string(k))
+	w.value(v, w.under(string(k)), false)
+	w.pop()
 }
 
-// scanProps runs the credential scan over every string input (secrets unwrapped), skipping the
-// top-level keys in skip, and reports each finding with its property path.
-func scanProps(props resource.PropertyMap, skip map[string]bool) []string {
-	var msgs []string
-	for _, k := range props.StableKeys() {
-		if skip[string(k)] {
-			continue
+// findings turns what the walk found into at most two findings: the violations, and what the
+// pack cannot decide yet.
+func (w *credWalk) findings(urn resource.URN) []finding {
+	var out []finding
+	if len(w.msgs) > 0 {
+		lines := w.msgs
+		if len(lines) > maxCredLines {
+			lines = append(lines[:maxCredLines:maxCredLines], fmt.Sprintf("… and %d more.", len(w.msgs)-maxCredLines))
 		}
-		walkStrings(string(k), props[k], func(path, s string, secret bool) {
-			for _, f := range credentialsIn(path, s) {
-				where := path
-				if secret {
-					where += " (a secret value)"
-				}
-				msgs = append(msgs, fmt.Sprintf("Input %s holds a value shaped like an AWS %s (%s).", where, f.Kind, f.Redacted))
-			}
-		})
+		out = append(out, finding{urn: urn, outcome: fail, msg: strings.Join(lines, "\n")})
 	}
-	return msgs
+	if w.files.capped {
+		w.undecided = append(w.undecided, w.capNote())
+	}
+	if len(w.undecided) > 0 {
+		out = append(out, finding{urn: urn, outcome: cannotDecide, msg: strings.Join(w.undecided, "\n")})
+	}
+	return out
 }
