@@ -33,7 +33,8 @@ operations:
   preview <stack>        pulumi preview with the policy pack; fails on a mandatory violation
   up <stack>             preview, then update if the preview passed (as pulumi up does); prints
                          the policy results of both and the stack outputs once
-  destroy <stack>        delete the stack's resources (a protected bucket refuses)
+  destroy <stack>        delete the stack's resources (prod, whose data is protected, refuses
+                         before any step and says how to really delete it)
   analyze <stack>        pulumi policy analyze on the exported state of the deployed stack
   output <stack> [name]  print the stack's outputs, or one output's raw value
   env [stack]            print the export lines (backend, PULUMI_HOME, passphrase, PATH) with
@@ -269,7 +270,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	case "destroy":
 		rep, err := s.Destroy(ctx)
-		res.fail(err, rep, "")
+		if res.fail(err, rep, "") && refusedByGuard(err, rep) {
+			res.err = fmt.Errorf("%w; %s", res.err, reallyDelete(o.stack))
+		}
 	default: // analyze
 		rep, err := s.Analyze(ctx)
 		res.add(rep)

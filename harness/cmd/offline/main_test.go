@@ -232,3 +232,34 @@ func TestEnvPrintsExportLines(t *testing.T) {
 func TestShellQuote(t *testing.T) {
 	assert.Equal(t, `'it'\''s'`, shellQuote("it's"))
 }
+
+// A destroy of prod is refused before any step, and the runner's last line says how to really
+// delete it instead of the engine's advice to unprotect (which would strip the data's safeguards).
+func TestDestroyProdSaysHowToReallyDelete(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi engine")
+	}
+	dir := t.TempDir()
+	out, errOut, err := runArgs(t, "up", "prod", "--dir", dir)
+	require.NoError(t, err, "stderr:\n%s\nstdout:\n%s", errOut, out)
+
+	_, _, err = runArgs(t, "destroy", "prod", "--dir", dir)
+	require.Error(t, err)
+	msg := err.Error()
+	assert.NotContains(t, msg, "\n", "the cause is one line")
+	for _, want := range []string{"destroy of stack \"prod\" failed", "nothing was changed",
+		"railsapp:protectBucket false", "Pulumi.prod.yaml", "run up, then destroy"} {
+		assert.Contains(t, msg, want)
+	}
+}
+
+// Only a refusal by the destroy guard gets the advice; another failure keeps its own cause.
+func TestRefusedByGuard(t *testing.T) {
+	guard := errors.New(`failed to run destroy: exit status 255
+stderr: error: unable to delete resource "urn:pulumi:prod::railsapp::railsapp:storage:ActiveStorage$railsapp:storage:DestroyGuard::railsapp-destroy-guard"
+as it is currently marked for protection`)
+	assert.True(t, refusedByGuard(guard, nil))
+	assert.True(t, refusedByGuard(errors.New("exit status 255"), &offline.Report{Diagnostics: []string{guard.Error()}}))
+	assert.False(t, refusedByGuard(errors.New("failed to run destroy: the stand-in crashed"), &offline.Report{}))
+	assert.False(t, refusedByGuard(errors.New(`resource "urn:…::railsapp-bucket" is protected`), nil))
+}

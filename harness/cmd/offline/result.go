@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/keyless-ecs/railsapp/components"
 	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
@@ -193,4 +194,27 @@ func cliError(err error) string {
 		msg = msg[:i]
 	}
 	return msg
+}
+
+// refusedByGuard tells whether a destroy failed on the component's protected destroy guard, that
+// is, on a stack whose data is protected, and not for another reason.
+func refusedByGuard(err error, rep *offline.Report) bool {
+	texts := []string{err.Error()}
+	if rep != nil {
+		texts = append(texts, rep.Diagnostics...)
+	}
+	for _, t := range texts {
+		if strings.Contains(t, components.DestroyGuardType) && strings.Contains(t, "protect") {
+			return true
+		}
+	}
+	return false
+}
+
+// reallyDelete is what a refused destroy's last line adds: the engine's own advice (`pulumi state
+// unprotect`) would strip the stack of what protects its data, so say what really deletes it.
+func reallyDelete(stack string) string {
+	return fmt.Sprintf("stack %q protects its data and nothing was changed; to really delete it, set "+
+		"railsapp:protectBucket false in Pulumi.%s.yaml (retainBucket decides whether the data stays in AWS), "+
+		"run up, then destroy (docs/configuration.md, \"Deleting a protected stack\")", stack, stack)
 }
