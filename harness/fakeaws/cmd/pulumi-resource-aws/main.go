@@ -32,16 +32,20 @@ func run(args []string) error {
 		return fmt.Errorf("parsing arguments: %w", err)
 	}
 
+	// Listen for the engine's interrupt before announcing the port: once the port is out, the
+	// engine may stop the plugin at any moment, and an interrupt that comes before Notify would
+	// kill the process instead of closing the server.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	srv, err := fakeaws.Start(fakeaws.Options{})
 	if err != nil {
 		return err
 	}
 	// The engine reads the port from the first line of stdout.
 	if _, err := fmt.Printf("%d\n", srv.Port()); err != nil {
+		_ = srv.Close()
 		return fmt.Errorf("writing the port: %w", err)
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
 	return srv.Close()
 }
