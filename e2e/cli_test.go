@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -175,11 +176,17 @@ func (c *cliProject) engine(t *testing.T, folder string, args ...string) (*offli
 	return rep, out, err
 }
 
+// autoNameSuffix is the random suffix Pulumi's autonaming appends to a resource's physical name
+// ("exec-s3-0668dd7"). A preview that creates nothing draws a new one each time, so messages
+// that name an autonamed resource differ between runs while the verdict is the same.
+var autoNameSuffix = regexp.MustCompile(`-[0-9a-f]{7}\b`)
+
 // verdicts are the policy results of a report, in a stable order, to compare two runs.
 func verdicts(rep *offline.Report) []string {
 	var out []string
 	for _, p := range rep.Policy {
-		out = append(out, fmt.Sprintf("%s/%s [%s] on %s: %s (exceptions %v)", p.Pack, p.Policy, p.Level, p.URN, p.Message, p.Exceptions))
+		msg := autoNameSuffix.ReplaceAllString(p.Message, "-<auto>")
+		out = append(out, fmt.Sprintf("%s/%s [%s] on %s: %s (exceptions %v)", p.Pack, p.Policy, p.Level, p.URN, msg, p.Exceptions))
 	}
 	slices.Sort(out)
 	return out
