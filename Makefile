@@ -39,8 +39,8 @@ lint: ## gofmt and go vet
 unit: ## unit tests: every package but e2e, without the engine (go test -short)
 	go test -count=1 -short $$(go list ./... | grep -v '/e2e$$')
 
-e2e: tools ## end-to-end tests through the real Pulumi engine: e2e/ and the offline runner's
-	$(GO_TEST) ./e2e/... ./harness/cmd/offline/...
+e2e: tools ## end-to-end tests through the real Pulumi engine: e2e/, the runner library's and the offline runner's
+	$(GO_TEST) ./e2e/... ./harness/offline/... ./harness/cmd/offline/...
 
 tools: ## build the Pulumi CLI, its Go language host, the policy pack and the stand-in, in parallel
 	@scripts/build.sh pulumi language-host policy-pack fakeaws

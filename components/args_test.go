@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keyless-ecs/railsapp/internal/awscreds/awscredstest"
 )
 
 func TestValidArgs(t *testing.T) {
@@ -112,6 +114,9 @@ func TestInvalidArgs(t *testing.T) {
 		{"env key-shaped value", func(a *ActiveStorageArgs) {
 			a.ContainerEnv = map[string]string{"S3_KEY": fakeAccessKeyID()}
 		}, "containerEnv", []string{"looks like an AWS access key ID"}},
+		{"env lone secret under a key name", func(a *ActiveStorageArgs) {
+			a.ContainerEnv = map[string]string{"S3_SECRET_ACCESS_KEY": awscredstest.Secret()}
+		}, "containerEnv", []string{"S3_SECRET_ACCESS_KEY looks like an AWS secret access key"}},
 		{"secret not an ARN", func(a *ActiveStorageArgs) {
 			a.Secrets = map[string]string{"RAILS_MASTER_KEY": "/railsapp/dev/RAILS_MASTER_KEY"}
 		}, "secrets", []string{"RAILS_MASTER_KEY", "parameter/<name>", "secret:<name>"}},

@@ -211,7 +211,8 @@ func checkContainerEnv(v map[string]string, c *checker) {
 	for _, name := range sortedKeys(v) {
 		if msg := envNameProblem(name); msg != "" {
 			c.fail("%s", msg)
-		} else if found := awscreds.Scan(v[name]); len(found) > 0 {
+		} else if found := awscreds.ScanNamed(name, v[name]); len(found) > 0 {
+			// The name counts too: a lone secret under S3_SECRET_ACCESS_KEY is a key, as the pack says.
 			// Never echo the value: it may be a live key.
 			c.fail("the value of %s looks like an AWS %s; refused, the task role needs no key", name, found[0].Kind)
 		}

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/pulumi/pulumi/pkg/v3/backend/diy"
 	"golang.org/x/term"
 
 	"github.com/keyless-ecs/railsapp/internal/audit"
@@ -251,8 +252,9 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, stdo
 	}
 
 	var src audit.Source
-	isDIY := *backendURL != "" && !strings.HasPrefix(*backendURL, "http://") && !strings.HasPrefix(*backendURL, "https://")
-	if isDIY && !*viaCLI {
+	// Pulumi's own test of a self-managed backend URL: anything else (Pulumi Cloud, a URL without
+	// a scheme) goes through the CLI, as the flag's help says.
+	if diy.IsDIYBackendURL(*backendURL) && !*viaCLI {
 		if src, err = audit.OpenDIY(ctx, *backendURL, stderr); err != nil {
 			return 0, err
 		}

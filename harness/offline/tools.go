@@ -106,14 +106,6 @@ func EnsureLanguageHost(ctx context.Context, root string, log io.Writer) (string
 	return path, nil
 }
 
-// BuildPolicyPack builds ./policypack into PolicyPackExe and returns its absolute path.
-func BuildPolicyPack(ctx context.Context, root string, log io.Writer) (string, error) {
-	if err := build(ctx, root, log, "policy-pack"); err != nil {
-		return "", err
-	}
-	return filepath.Join(root, PolicyPackExe), nil
-}
-
 // BuildProviderPlugin builds the stand-in aws provider plugin into ProviderPluginExe and returns
 // its absolute path. Put its folder on the CLI's PATH (see CLIEnv) and the engine runs it as it
 // runs pulumi-aws.

@@ -101,25 +101,13 @@ func principalRef(p string) (roleRef, bool) {
 // accountPrincipal reads an account principal: a 12-digit ID or the account's root ARN.
 func accountPrincipal(p string) (string, bool) {
 	p = strings.TrimSpace(p)
-	if isAccountID(p) {
+	if awsfacts.IsAccountID(p) {
 		return p, true
 	}
 	if a, err := awsfacts.ParseARN(p); err == nil && a.Service == "iam" && a.Resource == "root" {
 		return a.AccountID, true
 	}
 	return "", false
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // identityConds returns the statement's conditions on the principal's identity. Operators may
