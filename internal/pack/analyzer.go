@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/blang/semver"
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -142,7 +144,7 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 	}
 	cp := a.cfg.Load()
 	typ := string(r.Type)
-	rc := &resourceCtx{AnalyzerResource: r, stack: a.stack.Load(), docs: a.docs, run: a.run,
+	rc := &resourceCtx{AnalyzerResource: &r, stack: a.stack.Load(), docs: a.docs, run: a.run,
 		containers: containersOnce{props: r.Properties}}
 	a.run.markAnalyzed(r.URN)
 	if cp.usesJoin && isJoinType[typ] {
@@ -173,27 +175,48 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 	}
 	cp := a.cfg.Load()
 	sc := newStackCtx(resources, a.docs)
+	// checked says which resources get their resource checks here: those Analyze has not seen in
+	// this run (`policy analyze` as AnalyzeStack alone, an audit of a state), on their state.
+	sc.wasAnalyzed = a.run.wasAnalyzed
+	checked := func(r *plugin.AnalyzerStackResource) bool { return !sc.wasAnalyzed(r.URN) }
+	// The container definitions the join parses are parsed once for the resource checks too.
+	containers := make([]*containersOnce, len(resources))
 	if cp.usesJoin {
-		sc.join = newJoin()
-		for i := range resources {
+		facts := make([]*resourceFacts, len(resources))
+		forEach(len(resources), func(i int) {
 			r := &resources[i]
-			if isJoinType[string(r.Type)] {
-				sc.join.record(extractFacts(&r.AnalyzerResource, r.PropertyDependencies, a.docs, &containersOnce{props: r.Properties}))
+			if !isJoinType[string(r.Type)] {
+				return
 			}
+			var c *containersOnce
+			if string(r.Type) == awsfacts.TypeTaskDefinition {
+				c = &containersOnce{props: r.Properties}
+			}
+			facts[i] = extractFacts(&r.AnalyzerResource, r.PropertyDependencies, a.docs, c)
+			if c != nil && c.treeDone && checked(r) {
+				containers[i] = c
+			}
+		})
+		facts = slices.DeleteFunc(facts, func(f *resourceFacts) bool { return f == nil || f.empty() })
+		sc.join = newJoin(len(facts))
+		for _, f := range facts {
+			sc.join.record(f)
 		}
 		sc.reported = a.run.reportedLinks()
 	}
-	var resp plugin.AnalyzeResponse
-	// Resources Analyze has not seen in this run (`policy analyze` as AnalyzeStack alone, an
-	// audit of a state) get the resource checks here, on their state.
-	sc.analyzed = a.run.analyzedResources()
-	for i := range resources {
+	found := make([][]plugin.AnalyzeDiagnostic, len(resources))
+	forEach(len(resources), func(i int) {
 		r := &resources[i]
-		if sc.analyzed[r.URN] {
-			continue
+		if !checked(r) {
+			return
 		}
-		rc := &resourceCtx{AnalyzerResource: r.AnalyzerResource, docs: a.docs, run: a.run,
-			containers: containersOnce{props: r.Properties}}
+		rc := &resourceCtx{AnalyzerResource: &r.AnalyzerResource, docs: a.docs, run: a.run}
+		if c := containers[i]; c != nil {
+			rc.containers = *c
+			containers[i] = nil
+		} else {
+			rc.containers.props = r.Properties
+		}
 		if sc.join != nil {
 			if rc.facts = sc.join.facts[r.URN]; rc.facts != nil && rc.facts.role != nil {
 				rc.isTaskRole = sc.join.isTaskRole(rc.facts.role)
@@ -201,10 +224,12 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		}
 		for _, bp := range cp.forType(string(r.Type)) {
 			for _, f := range bp.checks.resource(rc) {
-				resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
+				found[i] = append(found[i], bp.diagnostic(f))
 			}
 		}
-	}
+	})
+	var resp plugin.AnalyzeResponse
+	resp.Diagnostics = slices.Concat(found...)
 	for _, bp := range cp.enabled {
 		if bp.checks.stack == nil {
 			continue
@@ -217,6 +242,30 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		return cmp.Or(cmp.Compare(x.URN, y.URN), cmp.Compare(x.PolicyName, y.PolicyName))
 	})
 	return resp, nil
+}
+
+// forEach calls fn for every index below n, on as many goroutines as the process has cores.
+// AnalyzeStack is one call for the whole stack (unlike Analyze, which the engine calls for many
+// resources at once), so it spreads its per-resource work over the cores itself; fn may only
+// write what belongs to its index.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // diagnostic builds every diagnostic the pack reports. It is the one place messages leave the
@@ -244,7 +293,7 @@ func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
 
 // resourceCtx is what a resource check sees.
 type resourceCtx struct {
-	plugin.AnalyzerResource
+	*plugin.AnalyzerResource
 	stack      *StackConfig
 	docs       *docCache
 	run        *runState
@@ -258,13 +307,13 @@ type resourceCtx struct {
 // runState is what one analyzer remembers across the calls of a run (one process per run).
 type runState struct {
 	join     *join
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	reported map[linkID]bool // links Analyze reported as violations
 	analyzed map[resource.URN]bool
 }
 
 func newRunState() *runState {
-	return &runState{join: newJoin(), reported: map[linkID]bool{}, analyzed: map[resource.URN]bool{}}
+	return &runState{join: newJoin(0), reported: map[linkID]bool{}, analyzed: map[resource.URN]bool{}}
 }
 
 func (r *runState) markAnalyzed(urn resource.URN) {
@@ -273,11 +322,11 @@ func (r *runState) markAnalyzed(urn resource.URN) {
 	r.analyzed[urn] = true
 }
 
-// analyzedResources returns the resources Analyze saw in this run.
-func (r *runState) analyzedResources() map[resource.URN]bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return maps.Clone(r.analyzed)
+// wasAnalyzed says whether Analyze saw the resource in this run.
+func (r *runState) wasAnalyzed(urn resource.URN) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.analyzed[urn]
 }
 
 func (r *runState) markReported(id linkID) {

@@ -3,43 +3,41 @@ package pack
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // container is the part of an ECS container definition the pack reads.
 type container struct {
-	Name        string `json:"name"`
-	Environment []struct {
-		Name  string `json:"name"`
-		Value any    `json:"value"`
-	} `json:"environment"`
-	Secrets []struct {
-		Name      string `json:"name"`
-		ValueFrom string `json:"valueFrom"`
-	} `json:"secrets"`
-	EnvironmentFiles []struct {
-		Value string `json:"value"`
-		Type  string `json:"type"`
-	} `json:"environmentFiles"`
+	Name             string
+	Environment      []envVar
+	Secrets          []secretVar
+	EnvironmentFiles []envFile
 }
 
+type envVar struct{ Name, Value string } // Value "" when it is not a string
+type secretVar struct{ Name, ValueFrom string }
+type envFile struct{ Value, Type string }
+
 // containersOnce parses a resource's container definitions once for every check that reads them:
-// into the fields most checks read (get), and, for the credential scan, with every field (tree).
+// the JSON is decoded once, into a property tree with every field (tree, which the credential
+// scan walks whole), and the fields most checks read are taken from that tree (get).
 type containersOnce struct {
-	props resource.PropertyMap
+	props    resource.PropertyMap
+	treeDone bool
+	t        containerTree
+
 	done  bool
 	cs    []container
 	state valueState
 	err   error
-
-	treeDone bool
-	t        containerTree
 }
 
 func (c *containersOnce) get() ([]container, valueState, error) {
 	if !c.done {
-		c.cs, c.state, c.err = containerDefs(c.props)
+		c.cs, c.state, c.err = containersOf(c.tree())
 		c.done = true
 	}
 	return c.cs, c.state, c.err
@@ -53,36 +51,154 @@ func (c *containersOnce) tree() *containerTree {
 	return &c.t
 }
 
-// containerDefs parses a task definition's containerDefinitions (a JSON string, or already a
-// list). state is unknown during preview when the JSON interpolates other resources' outputs.
-func containerDefs(props resource.PropertyMap) ([]container, valueState, error) {
-	v, ok := props["containerDefinitions"]
-	if !ok {
-		return nil, missing, nil
+// containersOf reads the containers of a parsed containerDefinitions. Its state is unknown during
+// preview when some part interpolates other resources' outputs.
+func containersOf(t *containerTree) ([]container, valueState, error) {
+	switch {
+	case t.state != known:
+		return nil, t.state, nil
+	case t.err != nil:
+		return nil, known, t.err
 	}
-	plain, isKnown := toPlain(v)
-	if !isKnown {
+	var d containerReader
+	cs := d.list(t.value)
+	switch {
+	case d.unknown:
 		return nil, unknown, nil
-	}
-	var raw []byte
-	switch x := plain.(type) {
-	case string:
-		raw = []byte(x)
-	case nil:
-		return nil, missing, nil
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return nil, known, fmt.Errorf("containerDefinitions: %w", err)
-		}
-		raw = b
-	}
-	var cs []container
-	if err := json.Unmarshal(raw, &cs); err != nil {
-		// encoding/json's errors name types and offsets, never the input's values.
-		return nil, known, fmt.Errorf("containerDefinitions is not a JSON list of container definitions: %w", err)
+	case d.err != "":
+		return nil, known, fmt.Errorf("containerDefinitions is not a JSON list of container definitions: %s", d.err)
 	}
 	return cs, known, nil
+}
+
+// containerReader takes the fields the checks read from a container definition tree, as the
+// provider decodes them: field names without letter case, a value of the wrong type an error (a
+// field written twice in different cases is read twice, so no check misses either). It is kept
+// by hand, rather than encoding the tree back to JSON for encoding/json, because that round trip
+// was the pack's largest cost per task definition.
+type containerReader struct {
+	unknown bool
+	err     string // the first problem: a path and what is wrong there, never a value
+}
+
+// value unwraps secrets and known outputs; false when the value is not known (or reading stopped).
+func (d *containerReader) value(v resource.PropertyValue) (resource.PropertyValue, bool) {
+	u, isKnown, _ := unwrap(v)
+	if !isKnown {
+		d.unknown = true
+	}
+	return u, isKnown && !u.IsNull() && !d.unknown && d.err == ""
+}
+
+func (d *containerReader) wrong(at, want string, u resource.PropertyValue) {
+	if at == "" {
+		at = "it"
+	}
+	if d.err == "" {
+		d.err = fmt.Sprintf("%s is %s, not %s", at, jsonKind(u), want)
+	}
+}
+
+// jsonKind names the JSON type of a known value.
+func jsonKind(u resource.PropertyValue) string {
+	switch {
+	case u.IsString():
+		return "a string"
+	case u.IsNumber():
+		return "a number"
+	case u.IsBool():
+		return "a boolean"
+	case u.IsArray():
+		return "a list"
+	case u.IsObject():
+		return "an object"
+	}
+	return "not JSON" // assets, archives, resource references
+}
+
+func (d *containerReader) str(v resource.PropertyValue, at string) string {
+	u, ok := d.value(v)
+	if !ok {
+		return ""
+	}
+	if !u.IsString() {
+		d.wrong(at, "a string", u)
+		return ""
+	}
+	return u.StringValue()
+}
+
+func (d *containerReader) list(v resource.PropertyValue) []container {
+	var cs []container
+	readObjects(d, v, "", &cs, func(c *container, key string, e resource.PropertyValue, at string) {
+		switch {
+		case strings.EqualFold(key, "name"):
+			c.Name = d.str(e, at)
+		case strings.EqualFold(key, "environment"):
+			readObjects(d, e, at, &c.Environment, func(ev *envVar, key string, e resource.PropertyValue, at string) {
+				switch {
+				case strings.EqualFold(key, "name"):
+					ev.Name = d.str(e, at)
+				case strings.EqualFold(key, "value"):
+					if u, ok := d.value(e); ok && u.IsString() {
+						ev.Value = u.StringValue()
+					}
+				}
+			})
+		case strings.EqualFold(key, "secrets"):
+			readObjects(d, e, at, &c.Secrets, func(sv *secretVar, key string, e resource.PropertyValue, at string) {
+				switch {
+				case strings.EqualFold(key, "name"):
+					sv.Name = d.str(e, at)
+				case strings.EqualFold(key, "valueFrom"):
+					sv.ValueFrom = d.str(e, at)
+				}
+			})
+		case strings.EqualFold(key, "environmentFiles"):
+			readObjects(d, e, at, &c.EnvironmentFiles, func(ef *envFile, key string, e resource.PropertyValue, at string) {
+				switch {
+				case strings.EqualFold(key, "value"):
+					ef.Value = d.str(e, at)
+				case strings.EqualFold(key, "type"):
+					ef.Type = d.str(e, at)
+				}
+			})
+		}
+	})
+	return cs
+}
+
+// readObjects reads a list of objects into items, one item per object, calling field for each of
+// its fields in key order. A list read twice into the same items (a field written twice in
+// different cases) appends.
+func readObjects[T any](d *containerReader, v resource.PropertyValue, at string, items *[]T,
+	field func(item *T, key string, e resource.PropertyValue, at string),
+) {
+	u, ok := d.value(v)
+	if !ok {
+		return
+	}
+	if !u.IsArray() {
+		d.wrong(at, "a list", u)
+		return
+	}
+	for i, e := range u.ArrayValue() {
+		eat := at + "[" + strconv.Itoa(i) + "]"
+		eu, ok := d.value(e)
+		if !ok {
+			continue
+		}
+		if !eu.IsObject() {
+			d.wrong(eat, "an object", eu)
+			return
+		}
+		var item T
+		obj := eu.ObjectValue()
+		for _, k := range obj.StableKeys() {
+			field(&item, string(k), obj[k], eat+"."+string(k))
+		}
+		*items = append(*items, item)
+	}
 }
 
 // containerTree is a task definition's containerDefinitions with every field, for the checks

@@ -38,8 +38,7 @@ func checkTaskRoleForS3(rc *resourceCtx, _ *noConfig) []finding {
 	}
 	for _, c := range cs {
 		for _, e := range c.Environment {
-			v, _ := e.Value.(string)
-			if usesS3(e.Name, v) {
+			if usesS3(e.Name, e.Value) {
 				return []finding{{urn: rc.URN, outcome: fail, msg: fmt.Sprintf(
 					"Container %q is configured for S3 (variable %s) but the task definition has no taskRoleArn.", c.Name, e.Name)}}
 			}

@@ -111,7 +111,7 @@ func stackTaskRoleTrust(sc *stackCtx, c *taskRoleTrustConfig) []finding {
 		for _, u := range f.taskUses {
 			for _, d := range sc.join.resolve(u.role) {
 				// Roles Analyze did not see got the whole check, on their state, already.
-				if d.urn == "" || done[d.urn] || !sc.analyzed[d.urn] {
+				if d.urn == "" || done[d.urn] || !sc.wasAnalyzed(d.urn) {
 					continue
 				}
 				done[d.urn] = true

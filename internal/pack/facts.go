@@ -122,10 +122,19 @@ type execUse struct {
 	source        resource.URN
 	role          roleRef
 	byTaskDef     bool
-	via           string
+	where         path     // the attachment of the managed execution policy
 	envFiles      []string // S3 object ARNs the task definition lists in environmentFiles
 	envUnknown    bool     // the container definitions are not known yet
 	managedPolicy bool     // AmazonECSTaskExecutionRolePolicy: counts unless the trust shows another service
+}
+
+// via says, for messages, what makes the role an execution role. It is rendered only when a
+// message needs it.
+func (u *execUse) via() string {
+	if u.byTaskDef {
+		return fmt.Sprintf("task definition %q names it as executionRoleArn", u.source.Name())
+	}
+	return fmt.Sprintf("it carries %s (%s)", awsfacts.ExecutionRolePolicyName, u.where)
 }
 
 // taskUse is a task definition naming a role as its task role.
@@ -145,6 +154,12 @@ type resourceFacts struct {
 	// account is the account of the resource's provider, when the resource shows it.
 	account  string
 	provider resource.URN
+}
+
+// empty says the resource contributes nothing to the join.
+func (f *resourceFacts) empty() bool {
+	return len(f.grants) == 0 && len(f.execUses) == 0 && len(f.taskUses) == 0 && f.role == nil && f.policy == nil &&
+		f.account == ""
 }
 
 // joinTypes are the resource types that contribute to the join.
@@ -318,8 +333,7 @@ func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource
 		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
 			// The name says the role is meant to be an execution role; only the real ARN (its path
 			// included) is known to grant no S3, so any other is judged as a grant too.
-			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true,
-				via: fmt.Sprintf("it carries %s (%s)", awsfacts.ExecutionRolePolicyName, w)})
+			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
 			if id, _ := awsfacts.ParsePolicyARN(arn.s); id.Path == awsfacts.ExecutionRolePolicyPath {
 				return
 			}
@@ -347,9 +361,15 @@ func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.Prope
 			f.account = r.id.Account
 		}
 	}
-	u := &execUse{source: urn, role: exec, byTaskDef: true,
-		via: fmt.Sprintf("task definition %q names it as executionRoleArn", urn.Name())}
-	cs, state, err := containers.get()
+	u := &execUse{source: urn, role: exec, byTaskDef: true}
+	// Only the environment files matter here: a definition that cannot list any is not parsed
+	// (the credential check parses it when it runs, which in a preview or an update is in
+	// Analyze, one resource at a time, rather than here for the whole stack at once).
+	var cs []container
+	state, err := known, error(nil)
+	if containers.treeDone || mayListEnvFiles(props) {
+		cs, state, err = containers.get()
+	}
 	switch {
 	case state == unknown:
 		u.envUnknown = true
@@ -368,6 +388,28 @@ func (f *resourceFacts) addTaskDefinition(urn resource.URN, props resource.Prope
 	if task.unknown || task.id.Name != "" || len(task.urns) > 0 {
 		f.taskUses = append(f.taskUses, &taskUse{source: urn, role: task})
 	}
+}
+
+// mayListEnvFiles says whether a task definition's containerDefinitions may list environment
+// files: it is not a JSON string, or the string names the field (in any case, as the provider
+// reads it). A field name written with JSON escapes is missed, which only withholds the
+// environment-file exception from the execution role: stricter, never looser.
+func mayListEnvFiles(props resource.PropertyMap) bool {
+	u, isKnown, _ := unwrap(props["containerDefinitions"])
+	if !isKnown || !u.IsString() {
+		return true
+	}
+	return containsFold(u.StringValue(), "environmentFiles")
+}
+
+// containsFold reports whether sub (ASCII) is in s, without letter case and without copying s.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if (s[i]|0x20) == (sub[0]|0x20) && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // addResourcePolicy records, for each Allow statement of a bucket or access point policy that

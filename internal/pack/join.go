@@ -53,9 +53,10 @@ type refKey struct {
 	v    string
 }
 
-func newJoin() *join {
+// newJoin returns an empty join for about n resources (0 when not known).
+func newJoin(n int) *join {
 	return &join{
-		facts:           map[resource.URN]*resourceFacts{},
+		facts:           make(map[resource.URN]*resourceFacts, n),
 		roles:           map[resource.URN]*roleDecl{},
 		rolesByName:     map[string][]*roleDecl{},
 		rolesByUID:      map[string][]*roleDecl{},
@@ -103,6 +104,9 @@ func declKeys(d *roleDecl) []refKey {
 func (j *join) record(f *resourceFacts) {
 	if old := j.facts[f.urn]; old != nil {
 		j.forget(old)
+	}
+	if f.empty() {
+		return // most buckets: nothing to join, nothing to keep for the run
 	}
 	j.facts[f.urn] = f
 	if f.account != "" {
@@ -376,7 +380,17 @@ func (j *join) execUsesOf(d *roleDecl) []*execUse {
 			out = append(out, u)
 		}
 	}
-	slices.SortFunc(out, func(a, b *execUse) int { return cmp.Compare(a.via, b.via) })
+	// In the order of their wording (via), without rendering it: managed policies first.
+	slices.SortFunc(out, func(a, b *execUse) int {
+		if a.byTaskDef != b.byTaskDef {
+			return cmp.Compare(boolInt(a.byTaskDef), boolInt(b.byTaskDef))
+		}
+		if a.byTaskDef {
+			return cmp.Compare(a.source.Name(), b.source.Name())
+		}
+		return cmp.Or(cmp.Compare(a.where.what, b.where.what), cmp.Compare(a.where.urn.Type(), b.where.urn.Type()),
+			cmp.Compare(a.where.urn.Name(), b.where.urn.Name()))
+	})
 	return out
 }
 
@@ -571,7 +585,7 @@ type link struct {
 func (l *link) vias() []string {
 	out := make([]string, 0, len(l.uses)+len(l.chains))
 	for _, u := range l.uses {
-		out = append(out, u.via)
+		out = append(out, u.via())
 	}
 	out = append(out, l.chains...)
 	return slices.Compact(out)
@@ -778,4 +792,11 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

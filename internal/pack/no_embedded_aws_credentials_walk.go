@@ -161,23 +161,31 @@ func pairKeyOf(key string) (pairKey, int) {
 	return notPairKey, 0
 }
 
-// pairOf returns the name of a name/value pair object ("" when obj is not one).
-func pairOf(obj resource.PropertyMap) string {
-	name, best, hasValue := "", -1, false
-	for k, v := range obj {
-		switch kind, rank := pairKeyOf(string(k)); kind {
-		case pairValue, pairRef:
-			hasValue = true
-		case pairName:
-			if u, isKnown, _ := unwrap(v); isKnown && u.IsString() && (best < 0 || rank < best) {
-				name, best = u.StringValue(), rank
-			}
+// pairFinder finds the name of a name/value pair object, key by key: the best-ranked name key
+// with a known string, once some value key is there too.
+type pairFinder struct {
+	name     string
+	best     int
+	hasValue bool
+}
+
+func (p *pairFinder) see(k resource.PropertyKey, v resource.PropertyValue) {
+	switch kind, rank := pairKeyOf(string(k)); kind {
+	case pairValue, pairRef:
+		p.hasValue = true
+	case pairName:
+		if u, isKnown, _ := unwrap(v); isKnown && u.IsString() && (p.best < 0 || rank < p.best) {
+			p.name, p.best = u.StringValue(), rank
 		}
 	}
-	if !hasValue {
+}
+
+// of returns the pair's name ("" when the object is not a pair).
+func (p *pairFinder) of() string {
+	if !p.hasValue {
 		return ""
 	}
-	return name
+	return p.name
 }
 
 // props walks a resource's inputs, but for the keys in skip (read by a check of their own).
@@ -188,15 +196,17 @@ func (w *credWalk) props(m resource.PropertyMap, skip ...resource.PropertyKey) {
 // object walks an object's keys in a stable order; each value sits under its key, or, in a
 // name/value pair, under the pair's name.
 func (w *credWalk) object(obj resource.PropertyMap, secret bool, skip []resource.PropertyKey) {
-	pair := pairOf(obj)
 	// The keys, sorted, go on a stack shared by every level (PropertyMap.StableKeys would
 	// allocate for each object); deeper levels push theirs after these and take them off.
 	start := len(w.keys)
-	for k := range obj {
+	pn := pairFinder{best: -1}
+	for k, v := range obj {
+		pn.see(k, v)
 		if !slices.Contains(skip, k) {
 			w.keys = append(w.keys, k)
 		}
 	}
+	pair := pn.of()
 	end := len(w.keys)
 	slices.Sort(w.keys[start:end])
 	for i := start; i < end; i++ {

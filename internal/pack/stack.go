@@ -19,9 +19,9 @@ type stackCtx struct {
 	// reported holds the links Analyze already reported in this run.
 	join     *join
 	reported map[linkID]bool
-	// analyzed holds the resources Analyze saw in this run; the others got their resource
-	// checks from AnalyzeStack.
-	analyzed map[resource.URN]bool
+	// wasAnalyzed says whether Analyze saw a resource in this run; the others got their
+	// resource checks from AnalyzeStack.
+	wasAnalyzed func(resource.URN) bool
 }
 
 func newStackCtx(resources []plugin.AnalyzerStackResource, docs *docCache) *stackCtx {
