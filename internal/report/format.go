@@ -53,9 +53,8 @@ func formatList() string {
 	return strings.Join(names, ", ")
 }
 
-// Write normalizes r and writes it in format f.
+// Write writes r, which must be normalized (see Normalize), in format f.
 func Write(w io.Writer, f Format, r *Report) error {
-	r.Normalize()
 	switch f {
 	case Table:
 		return writeTable(w, r)
