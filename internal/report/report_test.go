@@ -144,6 +144,8 @@ func TestEveryFormatIsValidAndRedacted(t *testing.T) {
 	assert.True(t, strings.HasPrefix(md, report.MarkdownMarker))
 	assert.Contains(t, md, `gets s3:GetObject \| and more`, "pipes in messages cannot break the table")
 	assert.Contains(t, md, "&lt;policy&gt;")
+	assert.Contains(t, md, "| `organization/billing/prod` | ❌ fail | 12 | 2 | 1 | 0 |\n", "blocking, advisory and excepted per stack")
+	assert.Contains(t, md, "| `organization/billing/dev` | 🟡 warn | 12 | 0 | 0 | 1 |\n")
 	assert.Contains(t, out[report.JUnit], `<failure message="1 blocking violation(s) of no-s3-on-ecs-execution-role" type="mandatory">`)
 	assert.Contains(t, out[report.JUnit], `<skipped message="disabled by the policy config"></skipped>`)
 	assert.Contains(t, out[report.Table], "ERROR")
