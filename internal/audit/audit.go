@@ -146,8 +146,9 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 func auditOne(ctx context.Context, opts Options, ref StackRef) report.Stack {
 	dep, err := opts.Source.Export(ctx, ref)
 	if err != nil {
-		return report.Stack{Organization: ref.Organization, Project: ref.Project, Name: ref.Name,
-			ProjectDir: ref.ProjectDir, Error: err.Error()} // redacted with the rest of the report
+		st := ref.stack()
+		st.Error = err.Error() // redacted with the rest of the report
+		return st
 	}
 	return opts.Judge.Judge(ctx, ref, dep)
 }
