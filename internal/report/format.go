@@ -71,11 +71,8 @@ func Write(w io.Writer, f Format, r *Report) error {
 	}
 }
 
-// WriteFile writes r in format f to path ("-" is stdout).
+// WriteFile writes r in format f to the file at path.
 func WriteFile(path string, f Format, r *Report) error {
-	if path == "-" {
-		return Write(os.Stdout, f, r)
-	}
 	out, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("writing the %s report: %w", f, err)
