@@ -20,23 +20,23 @@ run_step() {
     "$@" >&2 && status=0 || status=$?
   else
     log="$(mktemp "${TMPDIR:-/tmp}/railsapp-build.XXXXXX")"
-    # The ticker keeps none of the caller's output streams open (a caller reading them until they
-    # close must not wait for a sleep), stops its sleep when it is stopped, and ends by itself if
-    # this shell is gone (an interrupted build: background jobs of a script ignore SIGINT).
-    local shell=$$
-    (
-      trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-      while kill -0 "$shell" 2>/dev/null; do
-        sleep 30 </dev/null >/dev/null 2>&1 &
-        nap=$!
-        wait "$nap"
-        kill -0 "$shell" 2>/dev/null || break
+    # The ticker lives exactly as long as the command: it waits on a pipe that only this shell
+    # holds open (the command gets the pipe closed), so it wakes when the command ends and this
+    # shell closes the pipe, or at once when this shell is killed (a cancelled build), and never
+    # keeps the caller's stderr open after it. It reads no data: a timeout is a tick, end of input
+    # the end. Its stdout goes nowhere, so a caller reading this script's stdout is not kept
+    # waiting either.
+    local tick
+    exec {tick}> >(
+      while :; do
+        read -r -t 30 _ && continue
+        (($? > 128)) || break
         echo "    ... $label: $(human_duration $((SECONDS - start)))" >&2
-      done
-    ) </dev/null >/dev/null &
+      done >/dev/null
+    )
     ticker=$!
-    "$@" >"$log" 2>&1 && status=0 || status=$?
-    kill "$ticker" 2>/dev/null || true
+    "$@" {tick}>&- >"$log" 2>&1 && status=0 || status=$?
+    exec {tick}>&-
     wait "$ticker" 2>/dev/null || true
     if [[ $status -ne 0 ]]; then
       grep -v '^go: downloading ' "$log" | sed 's/^/    /' >&2 || true

@@ -147,10 +147,10 @@ type formatFlags struct {
 
 func (f *formatFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "", "format on stdout: table, json, sarif, junit or markdown (default: table on a terminal, json otherwise)")
-	fs.Var(&f.outputs, "output", "also write the report as FORMAT=FILE, e.g. sarif=audit.sarif (repeatable)")
+	fs.Var(&f.outputs, "output", "also write the report as FORMAT=FILE, e.g. sarif=audit.sarif (FILE \"-\" is stdout; repeatable)")
 }
 
-// write writes the report to stdout and to every --output file.
+// write writes the report to every --output file ("-" is stdout), then to stdout.
 func (f *formatFlags) write(r *report.Report, stdout io.Writer, stdoutTTY bool) error {
 	format := report.Table
 	if !stdoutTTY {
@@ -163,7 +163,13 @@ func (f *formatFlags) write(r *report.Report, stdout io.Writer, stdoutTTY bool) 
 		}
 	}
 	for _, o := range f.outputs {
-		if err := report.WriteFile(o.path, o.format, r); err != nil {
+		var err error
+		if o.path == "-" {
+			err = report.Write(stdout, o.format, r)
+		} else {
+			err = report.WriteFile(o.path, o.format, r)
+		}
+		if err != nil {
 			return err
 		}
 	}

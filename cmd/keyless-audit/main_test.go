@@ -84,4 +84,14 @@ func TestReportFromEventLog(t *testing.T) {
 	b, err := os.ReadFile(sarif)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"ruleId": "no-s3-on-ecs-execution-role"`)
+
+	// "-" is the command's own stdout, before the report in --format.
+	code, out, _ = keylessAudit(t, "report", "--event-log", log, "--output", "sarif=-", "--format", "markdown")
+	assert.Equal(t, 0, code)
+	sarifOut, md, ok := strings.Cut(out, report.MarkdownMarker)
+	require.True(t, ok, "the Markdown report follows")
+	assert.Contains(t, sarifOut, `"ruleId": "no-s3-on-ecs-execution-role"`, "the SARIF report is on stdout")
+	assert.Contains(t, md, "no-s3-on-ecs-execution-role")
+	_, err = os.Stat("-")
+	assert.ErrorIs(t, err, os.ErrNotExist, "no file named -")
 }

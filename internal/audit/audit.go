@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/keyless-ecs/railsapp/internal/report"
 )
 
@@ -55,7 +54,8 @@ type Progress struct {
 }
 
 // Run lists, filters and shards the stacks, then reads and judges them. It fails only when the
-// stacks cannot be listed or the options are wrong; every per-stack problem is in the report.
+// stacks cannot be listed or the options are wrong; every per-stack problem is in the report,
+// which is normalized (report.Report.Normalize) and so ready to write.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	if opts.Source == nil || opts.Judge == nil {
 		return nil, errors.New("audit.Run: Source and Judge are required")
@@ -146,8 +146,9 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 func auditOne(ctx context.Context, opts Options, ref StackRef) report.Stack {
 	dep, err := opts.Source.Export(ctx, ref)
 	if err != nil {
-		return report.Stack{Organization: ref.Organization, Project: ref.Project, Name: ref.Name,
-			ProjectDir: ref.ProjectDir, Error: awscreds.RedactAll(err.Error())}
+		st := ref.stack()
+		st.Error = err.Error() // redacted with the rest of the report
+		return st
 	}
 	return opts.Judge.Judge(ctx, ref, dep)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/audit"
 	"github.com/keyless-ecs/railsapp/internal/report"
+	"github.com/keyless-ecs/railsapp/internal/report/reporttest"
 )
 
 const execS3 = "no-s3-on-ecs-execution-role"
@@ -205,4 +206,35 @@ func TestRedactURL(t *testing.T) {
 	assert.Equal(t, "s3://state/prefix", audit.RedactURL("s3://state/prefix?region=us-east-1&endpoint=http://x"))
 	assert.Equal(t, "azblob://c", audit.RedactURL("azblob://c?storage_account=a&sas=sig"))
 	assert.Equal(t, "https://example.com/p", audit.RedactURL("https://user:pw@example.com/p"))
+}
+
+// TestRunReturnsANormalizedReport checks that the audit's report is ready to write as it comes:
+// stacks in order of full name, errors redacted, and nothing left for Normalize to change.
+func TestRunReturnsANormalizedReport(t *testing.T) {
+	ctx := context.Background()
+	judge, err := audit.NewJudge(ctx, "")
+	require.NoError(t, err)
+	keyID := "AKIA" + "QX7ZN2WBK4MT6RJD"
+	src := &fakeSource{
+		deps: map[string]*apitype.UntypedDeployment{
+			"o/zeta/bad":  deployment(t, "zeta", "bad", true),
+			"o/app/prod":  deployment(t, "app", "prod", true),
+			"o/app/clean": deployment(t, "app", "clean", false),
+		},
+		errs: map[string]error{"o/app/gone": errors.New("access denied for key " + keyID)},
+	}
+	r, err := audit.Run(ctx, audit.Options{Source: src, Judge: judge, Concurrency: 2})
+	require.NoError(t, err)
+	reporttest.Normalized(t, r)
+	var names []string
+	for _, s := range r.Stacks {
+		names = append(names, s.FullName())
+		if s.Name == "gone" {
+			assert.Equal(t, report.StatusError, s.Status)
+			assert.NotContains(t, s.Error, keyID[4:], "errors are redacted")
+		}
+	}
+	assert.Equal(t, []string{"o/app/clean", "o/app/gone", "o/app/prod", "o/zeta/bad"}, names)
+	assert.Equal(t, 4, r.Summary.Stacks)
+	assert.Equal(t, 2, r.Summary.Failed)
 }

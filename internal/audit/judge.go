@@ -111,7 +111,7 @@ func (j *Judge) Warnings() []string { return slices.Clone(j.warnings) }
 // Judge judges one stack's deployment. It never fails: a deployment that cannot be read or
 // judged gives a stack with Error set.
 func (j *Judge) Judge(ctx context.Context, ref StackRef, dep *apitype.UntypedDeployment) (st report.Stack) {
-	st = report.Stack{Organization: ref.Organization, Project: ref.Project, Name: ref.Name, ProjectDir: ref.ProjectDir}
+	st = ref.stack()
 	defer func() {
 		// Pulumi's deserializer and the pack assume well-formed states; one that breaks them is
 		// this stack's problem, not the audit's.

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
+	"github.com/keyless-ecs/railsapp/internal/report"
 )
 
 // StackRef names a stack of a backend.
@@ -30,12 +31,13 @@ type StackRef struct {
 	id string
 }
 
-// FullName is organization/project/stack (project/stack without an organization).
-func (r StackRef) FullName() string {
-	if r.Organization == "" {
-		return r.Project + "/" + r.Name
-	}
-	return r.Organization + "/" + r.Project + "/" + r.Name
+// FullName is organization/project/stack (project/stack without an organization), as the
+// report names the stack.
+func (r StackRef) FullName() string { return r.stack().FullName() }
+
+// stack is the report's stack for r, not judged yet.
+func (r StackRef) stack() report.Stack {
+	return report.Stack{Organization: r.Organization, Project: r.Project, Name: r.Name, ProjectDir: r.ProjectDir}
 }
 
 // Source is where stacks and their latest states come from.

@@ -63,15 +63,6 @@ func S3Actions() []string {
 	return slices.Clone(h.actions)
 }
 
-// Len returns the number of AWS managed policies in the snapshot.
-func Len() int {
-	ix, err := loadIndex()
-	if err != nil {
-		return 0
-	}
-	return len(ix.lines)
-}
-
 // Entry is what the snapshot says about one AWS managed policy.
 type Entry struct {
 	Policy

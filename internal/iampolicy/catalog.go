@@ -88,30 +88,10 @@ func DefaultCatalog() *Catalog { return defaultCatalog() }
 // Actions returns the catalog's actions, sorted case-insensitively.
 func (c *Catalog) Actions() []string { return slices.Clone(c.actions) }
 
-// Prefixes returns the S3-family service prefixes, lower-case and sorted.
-func (c *Catalog) Prefixes() []string { return slices.Clone(c.prefixes) }
-
-// Len returns the number of actions in the catalog.
-func (c *Catalog) Len() int { return len(c.actions) }
-
-// Canonical returns the catalog's spelling of an action named in any letter case.
-func (c *Catalog) Canonical(action string) (string, bool) {
-	if i, ok := slices.BinarySearch(c.lower, strings.ToLower(action)); ok {
-		return c.actions[i], true
-	}
-	return "", false
-}
-
 // IsFamilyPrefix reports whether a service prefix (any letter case) is one of the S3 family.
 func (c *Catalog) IsFamilyPrefix(prefix string) bool {
 	_, ok := slices.BinarySearch(c.prefixes, strings.ToLower(prefix))
 	return ok
-}
-
-// Expand returns the catalog actions an Action pattern allows, in catalog order.
-func (c *Catalog) Expand(pattern string) []string {
-	set, _ := c.actionReach(pattern)
-	return c.names(set)
 }
 
 // MayMatchFamily reports whether an Action pattern may allow an S3-family action: one of the

@@ -7,6 +7,13 @@ import "strings"
 // the reading, and the pack needs two: the widest one when a wider match can only make a verdict
 // stricter (what an Allow's Action or Resource may reach), and IAM's documented one when a wider
 // match would excuse something (what a NotAction or NotResource excludes).
+//
+// The matchers are written here because no kept library reads globs this way: path.Match and
+// filepath.Match stop `*` at '/' (which an object key holds) and give '[' and '\' a meaning IAM
+// does not, and the colon rules and the questions asked (does one glob meet another, does a set
+// of globs cover one) are IAM's own. There are three, one per question: globMatch for the widest
+// reading of one pattern against a text (the hot path), globSet for several patterns read with
+// a wildcardRule (the automaton covers builds on), and intersects for two patterns.
 
 // wildcardRule says where a wildcard may match ':', the separator of an ARN's six segments and of
 // an action's service prefix and name.
@@ -87,69 +94,9 @@ func globMatch(p, s string) bool {
 	return pi == len(p)
 }
 
-// matchRule matches s against p read with rule r.
-func matchRule(p, s string, r wildcardRule) bool {
-	if r == anywhere {
-		return globMatch(p, s)
-	}
-	cur := make([]bool, len(p)+1)
-	next := make([]bool, len(p)+1)
-	cur[0] = true
-	closeStars(p, cur)
-	colons := 0
-	for k := 0; k < len(s); k++ {
-		c := s[k]
-		clear(next)
-		alive := false
-		for i := 0; i < len(p); i++ {
-			if !cur[i] {
-				continue
-			}
-			switch p[i] {
-			case '*':
-				if r.accepts(p, i, c, colons) {
-					next[i], alive = true, true
-				}
-			case '?':
-				if r.accepts(p, i, c, colons) {
-					next[i+1], alive = true, true
-				}
-			default:
-				if p[i] == c {
-					next[i+1], alive = true, true
-				}
-			}
-		}
-		if !alive {
-			return false
-		}
-		closeStars(p, next)
-		if c == ':' {
-			colons++
-		}
-		cur, next = next, cur
-	}
-	return cur[len(p)]
-}
-
-// closeStars adds the positions reached by letting each `*` match nothing.
-func closeStars(p string, set []bool) {
-	for i := 0; i < len(p); i++ {
-		if set[i] && p[i] == '*' {
-			set[i+1] = true
-		}
-	}
-}
-
 // intersects reports whether some text matches both a (read with ra) and b (read with rb). It
 // explores the product of the two patterns' positions and the colon count; patterns are short.
 func intersects(a string, ra wildcardRule, b string, rb wildcardRule) bool {
-	if !hasWildcard(a) {
-		return matchRule(b, a, rb)
-	}
-	if !hasWildcard(b) {
-		return matchRule(a, b, ra)
-	}
 	mc := maxColons(ra, rb)
 	wa, wb := len(a)+1, len(b)+1
 	seen := make([]bool, wa*wb*(mc+1))

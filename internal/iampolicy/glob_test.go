@@ -2,7 +2,8 @@ package iampolicy
 
 import "testing"
 
-func TestMatchRule(t *testing.T) {
+// TestGlobSetMatches checks where each reading lets a wildcard match a colon.
+func TestGlobSetMatches(t *testing.T) {
 	cases := []struct {
 		p, s string
 		r    wildcardRule
@@ -28,8 +29,12 @@ func TestMatchRule(t *testing.T) {
 		{"arn:?*:s3:*:*:*", "arn:aws:s3:us-east-1:1:accesspoint/a:b", arnShape, true},
 	}
 	for _, c := range cases {
-		if got := matchRule(c.p, c.s, c.r); got != c.want {
-			t.Errorf("matchRule(%q, %q, %+v) = %v, want %v", c.p, c.s, c.r, got, c.want)
+		if got := newGlobSet([]string{c.p}, c.r).matches(c.s); got != c.want {
+			t.Errorf("newGlobSet(%q, %+v).matches(%q) = %v, want %v", c.p, c.r, c.s, got, c.want)
+		}
+		// A text, read as a pattern with no wildcard, meets the glob exactly when it matches.
+		if got := intersects(c.p, c.r, c.s, anywhere); got != c.want {
+			t.Errorf("intersects(%q, %+v, %q) = %v, want %v", c.p, c.r, c.s, got, c.want)
 		}
 	}
 }

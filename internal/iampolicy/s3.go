@@ -38,14 +38,6 @@ type S3Grant struct {
 	actions actionSet
 }
 
-// Actions returns the catalog actions the statement allows, in catalog order.
-func (g S3Grant) Actions() []string {
-	if g.cat == nil {
-		return nil
-	}
-	return g.cat.names(g.actions)
-}
-
 // Broad is a statement that grants S3 more widely than least privilege allows; Why says how.
 type Broad = StatementNote
 

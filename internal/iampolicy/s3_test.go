@@ -25,18 +25,29 @@ func jsonList(xs ...string) string {
 func TestCatalogComesFromData(t *testing.T) {
 	c := DefaultCatalog()
 	want := []string{"s3", "s3-object-lambda", "s3-outposts", "s3express", "s3files", "s3tables", "s3vectors"}
-	if got := c.Prefixes(); !slices.Equal(got, want) {
+	if got := c.prefixes; !slices.Equal(got, want) {
 		t.Fatalf("Prefixes = %v, want %v", got, want)
 	}
 	for _, a := range []string{"s3:GetObject", "s3:PutObject", "s3:GetBucketLocation", "s3:ListAllMyBuckets",
 		"s3-object-lambda:GetObject", "s3express:CreateSession", "s3tables:GetTable", "s3vectors:GetVectors"} {
-		if _, ok := c.Canonical(a); !ok {
-			t.Errorf("%s is not in the catalog", a)
+		if got := expand(c, a); !slices.Equal(got, []string{a}) {
+			t.Errorf("%s is not in the catalog (%v)", a, got)
 		}
 	}
-	if got, _ := c.Canonical("S3:GETOBJECT"); got != "s3:GetObject" {
-		t.Errorf("Canonical(S3:GETOBJECT) = %q", got)
+}
+
+// expand returns the catalog actions an Action pattern allows, in catalog order.
+func expand(c *Catalog, pattern string) []string {
+	set, _ := c.actionReach(pattern)
+	return c.names(set)
+}
+
+// grantActions returns the catalog actions a grant's statement allows, in catalog order.
+func grantActions(g S3Grant) []string {
+	if g.cat == nil {
+		return nil
 	}
+	return g.cat.names(g.actions)
 }
 
 func TestNewCatalogRejects(t *testing.T) {
@@ -56,7 +67,7 @@ func TestNewCatalogRejects(t *testing.T) {
 
 func TestExpandAndFuture(t *testing.T) {
 	c := DefaultCatalog()
-	get := c.Expand("s3:Get*")
+	get := expand(c, "s3:Get*")
 	if !slices.Contains(get, "s3:GetObject") || !slices.Contains(get, "s3:GetBucketPolicy") || slices.Contains(get, "s3:PutObject") {
 		t.Errorf("Expand(s3:Get*) = %v", get)
 	}
@@ -65,14 +76,14 @@ func TestExpandAndFuture(t *testing.T) {
 			t.Errorf("Expand(s3:Get*) holds %s", a)
 		}
 	}
-	if got := c.Expand("S3:GETOBJECT"); !slices.Equal(got, []string{"s3:GetObject"}) {
+	if got := expand(c, "S3:GETOBJECT"); !slices.Equal(got, []string{"s3:GetObject"}) {
 		t.Errorf("Expand(S3:GETOBJECT) = %v", got)
 	}
-	if got := c.Expand("s?:GetObject"); !slices.Equal(got, []string{"s3:GetObject"}) {
+	if got := expand(c, "s?:GetObject"); !slices.Equal(got, []string{"s3:GetObject"}) {
 		t.Errorf("Expand(s?:GetObject) = %v", got)
 	}
-	if got := c.Expand("*"); len(got) != c.Len() {
-		t.Errorf("Expand(*) has %d actions, the catalog %d", len(got), c.Len())
+	if got := expand(c, "*"); len(got) != len(c.actions) {
+		t.Errorf("Expand(*) has %d actions, the catalog %d", len(got), len(c.actions))
 	}
 	cases := []struct {
 		pattern      string
@@ -95,7 +106,7 @@ func TestExpandAndFuture(t *testing.T) {
 		{"S3Vectors:QueryVectors", true, true}, // letter case of the prefix
 	}
 	for _, x := range cases {
-		if got := len(c.Expand(x.pattern)) > 0; got != x.known {
+		if got := len(expand(c, x.pattern)) > 0; got != x.known {
 			t.Errorf("Expand(%q) non-empty = %v, want %v", x.pattern, got, x.known)
 		}
 		if got := c.MayMatchFamily(x.pattern); got != x.maybe {
@@ -147,7 +158,7 @@ func TestActionGrants(t *testing.T) {
 					t.Errorf("%s granted", a)
 				}
 			}
-			if x.grants && !slices.Equal(g[0].Actions(), actions) {
+			if x.grants && !slices.Equal(grantActions(g[0]), actions) {
 				t.Errorf("the one statement's Actions() differ from the document's")
 			}
 		})
@@ -156,7 +167,7 @@ func TestActionGrants(t *testing.T) {
 
 func TestNotAction(t *testing.T) {
 	c := DefaultCatalog()
-	prefixes := c.Prefixes()
+	prefixes := c.prefixes
 	namespaces := make([]string, len(prefixes))
 	for i, p := range prefixes {
 		namespaces[i] = p + ":*"
@@ -207,11 +218,11 @@ func TestNotAction(t *testing.T) {
 			if !strings.Contains(g[0].Why, x.why) {
 				t.Errorf("Why = %q, want it to contain %q", g[0].Why, x.why)
 			}
-			if x.noneOfThem == "" && !slices.Contains(g[0].Actions(), "s3:GetObject") {
+			if x.noneOfThem == "" && !slices.Contains(grantActions(g[0]), "s3:GetObject") {
 				t.Errorf("s3:GetObject is not granted")
 			}
 			if x.noneOfThem != "" {
-				for _, a := range g[0].Actions() {
+				for _, a := range grantActions(g[0]) {
 					if strings.HasPrefix(a, x.noneOfThem) {
 						t.Errorf("%s is granted though NotAction lists it", a)
 					}

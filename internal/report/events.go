@@ -96,7 +96,7 @@ func (e *Events) noteURN(s string) {
 	}
 }
 
-// Report returns the report of the events added so far.
+// Report returns the report of the events added so far, normalized.
 func (e *Events) Report() *Report {
 	r := &Report{Kind: KindPreview, Tool: e.opts.Tool}
 	if e.summary != nil && !e.summary.IsPreview {

@@ -53,9 +53,8 @@ func formatList() string {
 	return strings.Join(names, ", ")
 }
 
-// Write normalizes r and writes it in format f.
+// Write writes r, which must be normalized (see Normalize), in format f.
 func Write(w io.Writer, f Format, r *Report) error {
-	r.Normalize()
 	switch f {
 	case Table:
 		return writeTable(w, r)
@@ -72,11 +71,8 @@ func Write(w io.Writer, f Format, r *Report) error {
 	}
 }
 
-// WriteFile writes r in format f to path ("-" is stdout).
+// WriteFile writes r in format f to the file at path.
 func WriteFile(path string, f Format, r *Report) error {
-	if path == "-" {
-		return Write(os.Stdout, f, r)
-	}
 	out, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("writing the %s report: %w", f, err)

@@ -34,19 +34,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 
 	b.WriteString("| Stack | Status | Resources | Blocking | Advisory | Excepted |\n|---|---|---:|---:|---:|---:|\n")
 	for _, s := range r.Stacks {
-		var blocking, advisory, excepted int
-		for _, v := range s.Violations {
-			switch {
-			case v.Blocking():
-				blocking++
-			case len(v.Exceptions) > 0:
-				excepted++
-			default:
-				advisory++
-			}
-		}
+		n := summarize([]Stack{s})
 		status := statusIcon(s.Status) + " " + string(s.Status)
-		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d | %d |\n", mdCode(s.FullName()), status, s.Resources, blocking, advisory, excepted)
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d | %d |\n", mdCode(s.FullName()), status, s.Resources, n.Blocking, n.Advisory, n.Excepted)
 		if b.Len() > markdownLimit/2 {
 			b.WriteString("\n_More stacks omitted; see the JSON or SARIF report._\n")
 			break

@@ -3,8 +3,11 @@
 // from the engine's event log). It renders a human table, JSON (schema in schema/), SARIF 2.1.0,
 // JUnit XML and Markdown, and merges the JSON reports of audit shards.
 //
-// Every free text that reaches a report (messages, errors, exception reasons, URNs) passes
-// through awscreds.RedactAll once, in Normalize, so no output format can show a credential.
+// Every report is normalized once, where it is made: Normalize redacts every free text
+// (messages, errors, exception reasons, URNs) with awscreds.RedactAll, orders stacks and
+// violations and computes statuses and the summary. The reports this package returns (Events,
+// ReadEventLog, Merge, Combine) and audit.Run's are normalized; the writers render a report as it
+// stands, so one built by hand must be normalized before it is written.
 package report
 
 import (
@@ -198,8 +201,8 @@ func (r *Report) ExitCode() int {
 }
 
 // Normalize redacts every free text, fills derived fields (resource type and name, statuses),
-// sorts stacks and violations into a stable order and recomputes the summary. Writers call it,
-// so a report built by hand is safe to write too.
+// sorts stacks and violations into a stable order and recomputes the summary. Whatever makes a
+// report calls it once, when the report is complete; it changes nothing on a normalized report.
 func (r *Report) Normalize() {
 	r.SchemaVersion = SchemaVersion
 	for i := range r.PolicyPacks {

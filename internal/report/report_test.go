@@ -55,6 +55,13 @@ func sample() *report.Report {
 	}
 }
 
+// normalized is sample as every producer of reports returns it.
+func normalized() *report.Report {
+	r := sample()
+	r.Normalize()
+	return r
+}
+
 func TestSummaryStatusesAndExitCode(t *testing.T) {
 	r := sample()
 	r.Normalize()
@@ -81,7 +88,7 @@ func TestSummaryStatusesAndExitCode(t *testing.T) {
 }
 
 func TestEveryFormatIsValidAndRedacted(t *testing.T) {
-	out := reporttest.Check(t, sample(), fakeKeyID, fakeSecret)
+	out := reporttest.Check(t, normalized(), fakeKeyID, fakeSecret)
 
 	var sarif struct {
 		Runs []struct {
@@ -137,6 +144,8 @@ func TestEveryFormatIsValidAndRedacted(t *testing.T) {
 	assert.True(t, strings.HasPrefix(md, report.MarkdownMarker))
 	assert.Contains(t, md, `gets s3:GetObject \| and more`, "pipes in messages cannot break the table")
 	assert.Contains(t, md, "&lt;policy&gt;")
+	assert.Contains(t, md, "| `organization/billing/prod` | ❌ fail | 12 | 2 | 1 | 0 |\n", "blocking, advisory and excepted per stack")
+	assert.Contains(t, md, "| `organization/billing/dev` | 🟡 warn | 12 | 0 | 0 | 1 |\n")
 	assert.Contains(t, out[report.JUnit], `<failure message="1 blocking violation(s) of no-s3-on-ecs-execution-role" type="mandatory">`)
 	assert.Contains(t, out[report.JUnit], `<skipped message="disabled by the policy config"></skipped>`)
 	assert.Contains(t, out[report.Table], "ERROR")
@@ -144,7 +153,7 @@ func TestEveryFormatIsValidAndRedacted(t *testing.T) {
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	r := sample()
+	r := normalized()
 	var buf bytes.Buffer
 	require.NoError(t, report.Write(&buf, report.JSON, r))
 	back, err := report.ReadJSON(&buf)
@@ -191,6 +200,7 @@ func TestEventLog(t *testing.T) {
 	assert.Empty(t, s.Error, "the engine's error is the blocking violation itself")
 	assert.Equal(t, []report.PolicyPack{{Name: "keyless-ecs-s3", Version: "1.2.3", Policies: meta[0].Policies}}, r.PolicyPacks)
 	assert.Equal(t, report.ExitViolations, r.ExitCode())
+	reporttest.Normalized(t, r)
 	reporttest.Check(t, r, fakeKeyID)
 
 	// No summary: the operation did not finish, whatever it reported so far.
@@ -206,6 +216,30 @@ func TestEventLog(t *testing.T) {
 
 	_, err = report.ReadEventLog(strings.NewReader("not json\n{}\n"), report.EventOptions{})
 	assert.ErrorContains(t, err, "line 1")
+}
+
+// TestCombineIsNormalized checks that the report of several previews is one normalized report:
+// the stacks in order whatever the order of the logs, credentials redacted, counted once.
+func TestCombineIsNormalized(t *testing.T) {
+	preview := func(stack, message string) *report.Report {
+		t.Helper()
+		urn := strings.ReplaceAll(rpURN, "prod", stack)
+		r, err := report.ReadEventLog(strings.NewReader(eventLog(t,
+			apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{URN: urn}}},
+			apitype.EngineEvent{PolicyEvent: &apitype.PolicyEvent{ResourceURN: urn, PolicyName: "no-s3-on-ecs-execution-role",
+				PolicyPackName: "keyless-ecs-s3", PolicyPackVersion: "1.2.3", EnforcementLevel: "mandatory", Message: message}},
+			apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{IsPreview: true, PolicyPacks: map[string]string{"keyless-ecs-s3": "1.2.3"}}},
+		)), report.EventOptions{Tool: report.Tool{Name: "t"}})
+		require.NoError(t, err)
+		return r
+	}
+	r := report.Combine([]*report.Report{preview("prod", "S3 on exec "+fakeKeyID), preview("dev", "S3 on exec")})
+	reporttest.Normalized(t, r)
+	require.Len(t, r.Stacks, 2)
+	assert.Equal(t, []string{"dev", "prod"}, []string{r.Stacks[0].Name, r.Stacks[1].Name})
+	assert.NotContains(t, r.Stacks[1].Violations[0].Message, fakeKeyID[4:])
+	assert.Len(t, r.PolicyPacks, 1, "a pack that ran in both previews is listed once")
+	assert.Equal(t, 2, r.Summary.Blocking)
 }
 
 func shard(t *testing.T, r *report.Report, i, n int, keep func(report.Stack) bool) *report.Report {
@@ -238,6 +272,7 @@ func TestMerge(t *testing.T) {
 	assert.Empty(t, merged.Scope.Shards, "a complete merge is the whole audit")
 	assert.Equal(t, whole.Stacks, merged.Stacks)
 	assert.Equal(t, whole.Summary, merged.Summary)
+	reporttest.Normalized(t, merged)
 
 	part, missing, err := report.Merge([]*report.Report{a})
 	require.NoError(t, err)

@@ -52,6 +52,34 @@ func Check(t testing.TB, r *report.Report, secrets ...string) map[report.Format]
 	return out
 }
 
+// Normalized fails unless r is normalized: normalizing a copy of it changes nothing, so it is
+// sorted, redacted and summarized as Normalize leaves it. It never prints the report (an
+// unnormalized one may hold a credential).
+func Normalized(t testing.TB, r *report.Report) {
+	t.Helper()
+	var before bytes.Buffer
+	if err := report.Write(&before, report.JSON, r); err != nil {
+		t.Fatalf("writing the JSON report: %v", err)
+	}
+	c, err := report.ReadJSON(bytes.NewReader(before.Bytes()))
+	if err != nil {
+		t.Fatalf("the report is not normalized: %v", err)
+	}
+	c.Normalize()
+	var after bytes.Buffer
+	if err := report.Write(&after, report.JSON, c); err != nil {
+		t.Fatalf("writing the JSON report: %v", err)
+	}
+	if !bytes.Equal(before.Bytes(), after.Bytes()) {
+		a, b := before.Bytes(), after.Bytes()
+		i := 0
+		for i < min(len(a), len(b)) && a[i] == b[i] {
+			i++
+		}
+		t.Errorf("the report is not normalized: normalizing it changes its JSON from line %d", bytes.Count(a[:i], []byte("\n"))+1)
+	}
+}
+
 // ValidateJSON validates doc against a JSON schema (any draft the schema names).
 func ValidateJSON(schema []byte, doc string) error {
 	s, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
