@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
@@ -135,6 +136,9 @@ func script(ctx context.Context, root string, log io.Writer, name string, args .
 	cmd.Dir = root
 	cmd.Stdout = &out
 	cmd.Stderr = log
+	// A cancelled build kills the script, not the go builds it started in the background, which
+	// hold its output pipes until they finish: stop waiting for those shortly after.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		return "", err
 	}
