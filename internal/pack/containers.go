@@ -146,26 +146,29 @@ func (d *containerReader) list(v resource.PropertyValue) []container {
 				}
 			})
 		case strings.EqualFold(key, "secrets"):
-			readObjects(d, e, at, &c.Secrets, func(sv *secretVar, key string, e resource.PropertyValue, at string) {
-				switch {
-				case strings.EqualFold(key, "name"):
-					sv.Name = d.str(e, at)
-				case strings.EqualFold(key, "valueFrom"):
-					sv.ValueFrom = d.str(e, at)
-				}
-			})
+			readPairs(d, e, at, &c.Secrets, "name", "valueFrom",
+				func(s *secretVar) (*string, *string) { return &s.Name, &s.ValueFrom })
 		case strings.EqualFold(key, "environmentFiles"):
-			readObjects(d, e, at, &c.EnvironmentFiles, func(ef *envFile, key string, e resource.PropertyValue, at string) {
-				switch {
-				case strings.EqualFold(key, "value"):
-					ef.Value = d.str(e, at)
-				case strings.EqualFold(key, "type"):
-					ef.Type = d.str(e, at)
-				}
-			})
+			readPairs(d, e, at, &c.EnvironmentFiles, "value", "type",
+				func(f *envFile) (*string, *string) { return &f.Value, &f.Type })
 		}
 	})
 	return cs
+}
+
+// readPairs reads a list of objects with two string fields, a and b, into items.
+func readPairs[T any](d *containerReader, v resource.PropertyValue, at string, items *[]T, a, b string,
+	fields func(*T) (*string, *string),
+) {
+	readObjects(d, v, at, items, func(item *T, key string, e resource.PropertyValue, at string) {
+		pa, pb := fields(item)
+		switch {
+		case strings.EqualFold(key, a):
+			*pa = d.str(e, at)
+		case strings.EqualFold(key, b):
+			*pb = d.str(e, at)
+		}
+	})
 }
 
 // readObjects reads a list of objects into items, one item per object, calling field for each of
