@@ -149,7 +149,7 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 	a.run.markAnalyzed(r.URN)
 	if cp.usesJoin && isJoinType[typ] {
 		rc.facts = extractFacts(&r, nil, a.docs, &rc.containers)
-		j := a.run.join
+		j := a.run.join.Load()
 		j.mu.Lock()
 		j.record(rc.facts)
 		rc.links = j.linksCompletedBy(r.URN)
@@ -174,6 +174,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
 	cp := a.cfg.Load()
+	a.run.join.Store(newJoin(0))
 	sc := newStackCtx(resources, a.docs)
 	// checked says which resources get their resource checks here: those Analyze has not seen in
 	// this run (`policy analyze` as AnalyzeStack alone, an audit of a state), on their state.
@@ -306,14 +307,19 @@ type resourceCtx struct {
 
 // runState is what one analyzer remembers across the calls of a run (one process per run).
 type runState struct {
-	join     *join
+	// join is what Analyze has recorded. AnalyzeStack, the run's last call (the engine starts a
+	// pack process per preview and per update), builds its own from the whole stack and lets this
+	// one go first, so the two are not held at once; were Analyze called again, it would start over.
+	join     atomic.Pointer[join]
 	mu       sync.RWMutex
 	reported map[linkID]bool // links Analyze reported as violations
 	analyzed map[resource.URN]bool
 }
 
 func newRunState() *runState {
-	return &runState{join: newJoin(0), reported: map[linkID]bool{}, analyzed: map[resource.URN]bool{}}
+	r := &runState{reported: map[linkID]bool{}, analyzed: map[resource.URN]bool{}}
+	r.join.Store(newJoin(0))
+	return r
 }
 
 func (r *runState) markAnalyzed(urn resource.URN) {
