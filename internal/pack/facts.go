@@ -109,7 +109,7 @@ type grant struct {
 	to     roleRef       // the role named
 	set    *principalSet // resource policies: Principal "*"/NotPrincipal, decided per role
 	doc    docVerdict    // documents
-	stmts  []int         // resource policies: the statements that concern this principal
+	stmt   int           // resource policies: the statement that concerns this principal (0: every one)
 	// Attachments: the managed policy.
 	policyARN  string
 	arnUnknown bool
@@ -450,11 +450,11 @@ func (f *resourceFacts) addResourcePolicy(urn resource.URN, label string, props 
 		for _, r := range named {
 			r.provider = f.provider
 			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
-				stmts: []int{g.Index}, to: r})
+				stmt: g.Index, to: r})
 		}
 		if set != nil {
 			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
-				stmts: []int{g.Index}, set: set})
+				stmt: g.Index, set: set})
 		}
 	}
 }

@@ -601,11 +601,15 @@ func (l *link) envFiles() (files []string, unknown bool) {
 	return files, unknown
 }
 
-// linkID identifies a link within one answer and across Analyze and AnalyzeStack.
+// linkID identifies a link within one answer and across Analyze and AnalyzeStack. One resource
+// makes several grants in one place (the managed policies of a list, the statements of a
+// resource policy), each judged on its own: policyARN and stmt tell them apart.
 type linkID struct {
-	source resource.URN
-	where  path
-	role   string
+	source    resource.URN
+	where     path
+	policyARN string
+	stmt      int
+	role      string
 }
 
 func (j *join) roleKey(d *roleDecl) string {
@@ -619,7 +623,8 @@ func (j *join) roleKey(d *roleDecl) string {
 }
 
 func (j *join) idOf(l *link) linkID {
-	return linkID{source: l.grant.source, where: l.grant.where, role: j.roleKey(l.role)}
+	g := l.grant
+	return linkID{source: g.source, where: g.where, policyARN: g.policyARN, stmt: g.stmt, role: j.roleKey(l.role)}
 }
 
 // newLink returns the link of a grant to a role, or false when the role is no execution role.
@@ -677,7 +682,7 @@ func (s *linkSet) add(l link) {
 func (s *linkSet) sorted() []link {
 	slices.SortFunc(s.out, func(a, b link) int {
 		return cmp.Or(cmp.Compare(a.grant.source, b.grant.source), cmp.Compare(a.grant.where.what, b.grant.where.what),
-			cmp.Compare(a.id.role, b.id.role))
+			cmp.Compare(a.id.role, b.id.role), cmp.Compare(a.id.stmt, b.id.stmt), cmp.Compare(a.id.policyARN, b.id.policyARN))
 	})
 	return s.out
 }

@@ -180,7 +180,7 @@ func (c *execRoleConfig) judgeS3(l *link, dv docVerdict, final bool) judgement {
 	if dv.doc == nil {
 		return judgement{outcome: fail, detail: dv.detail}
 	}
-	concerns := func(n int) bool { return l.grant.stmts == nil || slices.Contains(l.grant.stmts, n) }
+	concerns := func(n int) bool { return l.grant.stmt == 0 || l.grant.stmt == n }
 	if len(l.uses) == 0 {
 		// A role an execution role can become: ECS loads environment files with the execution role
 		// itself, so no exception applies.
