@@ -324,19 +324,15 @@ func (f *resourceFacts) addRole(props resource.PropertyMap, docs *docCache) {
 	}
 }
 
-// addAttachment records a managed policy attached to a role, or the role being marked an
-// execution role by AmazonECSTaskExecutionRolePolicy.
+// addAttachment records a managed policy attached to a role, and AmazonECSTaskExecutionRolePolicy
+// marking the role an execution role. That policy is a grant like any other: what it grants is
+// AWS's data to say (none of S3, at its real path; an ARN at another path is not verifiable).
 func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource.URN, w path) {
 	g := &grant{source: f.urn, kind: viaManagedPolicy, to: to, where: w, policyDeps: policyDeps}
 	switch arn.state {
 	case known:
 		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
-			// The name says the role is meant to be an execution role; only the real ARN (its path
-			// included) is known to grant no S3, so any other is judged as a grant too.
 			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
-			if id, _ := awsfacts.ParsePolicyARN(arn.s); id.Path == awsfacts.ExecutionRolePolicyPath {
-				return
-			}
 		}
 		g.policyARN = strings.TrimSpace(arn.s)
 	case unknown:
