@@ -110,8 +110,10 @@ type grant struct {
 	set    *principalSet // resource policies: Principal "*"/NotPrincipal, decided per role
 	doc    docVerdict    // documents
 	stmt   int           // resource policies: the statement that concerns this principal (0: every one)
-	// Attachments: the managed policy.
+	// Attachments: the managed policy, its ARN as written and parsed (policyOK: it is a policy ARN).
 	policyARN  string
+	policyID   awsfacts.IAMRef
+	policyOK   bool
 	arnUnknown bool
 	policyDeps []resource.URN
 }
@@ -335,6 +337,7 @@ func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource
 			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
 		}
 		g.policyARN = strings.TrimSpace(arn.s)
+		g.policyID, g.policyOK = awsfacts.ParsePolicyARN(g.policyARN)
 	case unknown:
 		g.arnUnknown = true
 	default:

@@ -651,8 +651,8 @@ func (j *join) policyFor(g *grant) *policyDecl {
 	if p, ok := j.policiesByARN[g.policyARN]; ok {
 		return p
 	}
-	id, ok := awsfacts.ParsePolicyARN(g.policyARN)
-	if !ok || id.Account == awsfacts.AWSManagedPolicyAccount {
+	id := g.policyID
+	if !g.policyOK || id.Account == awsfacts.AWSManagedPolicyAccount {
 		return nil
 	}
 	for _, p := range j.policiesByName[strings.ToLower(id.Name)] {

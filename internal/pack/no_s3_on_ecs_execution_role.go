@@ -125,11 +125,11 @@ func (c *execRoleConfig) content(g *grant, p *policyDecl) (dv docVerdict, what s
 	case g.arnUnknown:
 		return p.doc, what
 	}
-	id, ok := awsfacts.ParsePolicyARN(g.policyARN)
-	if !ok {
+	id := g.policyID
+	if !g.policyOK {
 		return docVerdict{state: docMalformed, detail: fmt.Sprintf("%q is not an IAM policy ARN", g.policyARN)}, ""
 	}
-	if v, decided := c.managedPolicyVerdict(id, g.policyARN); decided {
+	if v, decided := c.managedPolicyVerdict(id); decided {
 		return v, ""
 	}
 	if p != nil {
