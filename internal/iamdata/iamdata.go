@@ -77,7 +77,15 @@ type Entry struct {
 // the caller must treat that one as not verifiable, never as granting nothing.
 func ManagedPolicy(policyARN string) (Entry, bool) {
 	ref, ok := awsfacts.ParsePolicyARN(strings.TrimSpace(policyARN))
-	if !ok || ref.Account != awsfacts.AWSManagedPolicyAccount {
+	if !ok {
+		return Entry{}, false
+	}
+	return ManagedPolicyOf(ref)
+}
+
+// ManagedPolicyOf is ManagedPolicy for an ARN already parsed (awsfacts.ParsePolicyARN).
+func ManagedPolicyOf(ref awsfacts.IAMRef) (Entry, bool) {
+	if ref.Account != awsfacts.AWSManagedPolicyAccount {
 		return Entry{}, false
 	}
 	ix, err := loadIndex()

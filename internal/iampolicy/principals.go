@@ -1,8 +1,11 @@
 package iampolicy
 
 import (
+	"maps"
 	"slices"
 	"strings"
+
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 // Services returns the service principals of an Allow statement's Principal (lower-cased).
@@ -46,6 +49,98 @@ func (p *Principal) AWSPrincipals() []string {
 		return []string{"*"}
 	}
 	return p.ByType["AWS"]
+}
+
+// PrincipalRole is a role that an AWS principal value names: by its ARN, by the ARN of one of its
+// sessions (arn:…:sts::…:assumed-role/<name>/<session>: a session acts as its role), or by its
+// unique ID (then Role is zero).
+type PrincipalRole struct {
+	Role     awsfacts.IAMRef
+	UniqueID string
+	Value    string // as written, trimmed
+}
+
+// Roles returns the roles that p's AWS principals name. Account principals, users, "*" and
+// other principal types name no role.
+func (p *Principal) Roles() []PrincipalRole {
+	var out []PrincipalRole
+	for _, v := range p.AWSPrincipals() {
+		v = strings.TrimSpace(v)
+		if awsfacts.IsRoleUniqueID(v) {
+			out = append(out, PrincipalRole{UniqueID: v, Value: v})
+		} else if id, ok := awsfacts.ParseRoleARN(v); ok {
+			out = append(out, PrincipalRole{Role: id, Value: v})
+		} else if id, ok := awsfacts.ParseAssumedRoleARN(v); ok {
+			out = append(out, PrincipalRole{Role: id, Value: v})
+		}
+	}
+	return out
+}
+
+// Accounts returns the accounts that p's AWS principals name as a whole: a 12-digit account ID
+// or the account's root ARN (arn:…:iam::<account>:root). Such a principal delegates to the
+// account's own IAM policies; it does not by itself reach any role of the account.
+func (p *Principal) Accounts() []string {
+	var out []string
+	for _, v := range p.AWSPrincipals() {
+		v = strings.TrimSpace(v)
+		if awsfacts.IsAccountID(v) {
+			out = append(out, v)
+		} else if a, err := awsfacts.ParseARN(v); err == nil && a.Service == "iam" && a.Resource == "root" {
+			out = append(out, a.AccountID)
+		}
+	}
+	return out
+}
+
+// The condition keys that name the calling principal's identity, lower-cased.
+const (
+	KeyPrincipalARN     = "aws:principalarn"
+	KeyUserID           = "aws:userid"
+	KeyPrincipalAccount = "aws:principalaccount"
+)
+
+// IdentityCondition is one condition of a statement on the calling principal's identity, its
+// operator read the way IAM reads it.
+type IdentityCondition struct {
+	Key    string // KeyPrincipalARN, KeyUserID or KeyPrincipalAccount
+	Like   bool   // wildcards apply (StringLike, ArnLike, ArnEquals: ARN operators match per part)
+	Negate bool   // StringNotEquals, StringNotLike, ArnNotEquals, ArnNotLike
+	Values []string
+}
+
+// IdentityConditions returns the statement's conditions on the caller's identity, by operator
+// then key. Operators may carry the ForAnyValue:/ForAllValues: set prefixes and the IfExists
+// suffix; the three keys are single-valued, so those do not change the reading. Conditions under
+// other operators (Null, Bool, numeric, date, IP) are left out.
+func (s Statement) IdentityConditions() []IdentityCondition {
+	var out []IdentityCondition
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+		base := op
+		if _, after, ok := strings.Cut(base, ":"); ok {
+			base = after
+		}
+		base = strings.TrimSuffix(base, "IfExists")
+		var like, negate bool
+		switch base {
+		case "StringEquals", "StringEqualsIgnoreCase":
+		case "StringLike", "ArnLike", "ArnEquals":
+			like = true
+		case "StringNotEquals", "StringNotEqualsIgnoreCase":
+			negate = true
+		case "StringNotLike", "ArnNotLike", "ArnNotEquals":
+			like, negate = true, true
+		default:
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.Condition[op])) {
+			switch lk := strings.ToLower(k); lk {
+			case KeyPrincipalARN, KeyUserID, KeyPrincipalAccount:
+				out = append(out, IdentityCondition{Key: lk, Like: like, Negate: negate, Values: s.Condition[op][k]})
+			}
+		}
+	}
+	return out
 }
 
 // HasCondition reports whether the statement has any condition on one of the given keys

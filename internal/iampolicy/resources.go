@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
@@ -45,9 +46,8 @@ func (c *Catalog) resourceReaches(pattern string) bool {
 // family prefix's ARNs in every partition.
 func (c *Catalog) notResourceOpen(notResources []string) (bool, string) {
 	excluded := newGlobSet(notResources, arnRule)
-	for _, form := range awsfacts.S3ResourceForms() {
-		a, err := arn.Parse(form.Example)
-		if err != nil || !c.IsFamilyPrefix(a.Service) {
+	for _, form := range s3Forms() {
+		if !c.IsFamilyPrefix(form.service) {
 			continue
 		}
 		if !excluded.matches(form.Example) {
@@ -64,3 +64,21 @@ func (c *Catalog) notResourceOpen(notResources []string) (bool, string) {
 	}
 	return false, ""
 }
+
+// s3Form is an S3-family resource form with the service prefix of its example ARN.
+type s3Form struct {
+	awsfacts.S3ResourceForm
+	service string
+}
+
+// s3Forms are awsfacts's S3 resource forms, their examples parsed on first use (a form whose
+// example does not parse is left out; a test checks that none is).
+var s3Forms = sync.OnceValue(func() []s3Form {
+	var out []s3Form
+	for _, f := range awsfacts.S3ResourceForms() {
+		if a, err := arn.Parse(f.Example); err == nil {
+			out = append(out, s3Form{f, a.Service})
+		}
+	}
+	return out
+})

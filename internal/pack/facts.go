@@ -109,9 +109,11 @@ type grant struct {
 	to     roleRef       // the role named
 	set    *principalSet // resource policies: Principal "*"/NotPrincipal, decided per role
 	doc    docVerdict    // documents
-	stmts  []int         // resource policies: the statements that concern this principal
-	// Attachments: the managed policy.
+	stmt   int           // resource policies: the statement that concerns this principal (0: every one)
+	// Attachments: the managed policy, its ARN as written and parsed (policyOK: it is a policy ARN).
 	policyARN  string
+	policyID   awsfacts.IAMRef
+	policyOK   bool
 	arnUnknown bool
 	policyDeps []resource.URN
 }
@@ -324,21 +326,18 @@ func (f *resourceFacts) addRole(props resource.PropertyMap, docs *docCache) {
 	}
 }
 
-// addAttachment records a managed policy attached to a role, or the role being marked an
-// execution role by AmazonECSTaskExecutionRolePolicy.
+// addAttachment records a managed policy attached to a role, and AmazonECSTaskExecutionRolePolicy
+// marking the role an execution role. That policy is a grant like any other: what it grants is
+// AWS's data to say (none of S3, at its real path; an ARN at another path is not verifiable).
 func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource.URN, w path) {
 	g := &grant{source: f.urn, kind: viaManagedPolicy, to: to, where: w, policyDeps: policyDeps}
 	switch arn.state {
 	case known:
 		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
-			// The name says the role is meant to be an execution role; only the real ARN (its path
-			// included) is known to grant no S3, so any other is judged as a grant too.
 			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
-			if id, _ := awsfacts.ParsePolicyARN(arn.s); id.Path == awsfacts.ExecutionRolePolicyPath {
-				return
-			}
 		}
 		g.policyARN = strings.TrimSpace(arn.s)
+		g.policyID, g.policyOK = awsfacts.ParsePolicyARN(g.policyARN)
 	case unknown:
 		g.arnUnknown = true
 	default:
@@ -450,11 +449,11 @@ func (f *resourceFacts) addResourcePolicy(urn resource.URN, label string, props 
 		for _, r := range named {
 			r.provider = f.provider
 			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
-				stmts: []int{g.Index}, to: r})
+				stmt: g.Index, to: r})
 		}
 		if set != nil {
 			f.grants = append(f.grants, &grant{source: urn, kind: viaResourcePolicy, where: w, doc: dv,
-				stmts: []int{g.Index}, set: set})
+				stmt: g.Index, set: set})
 		}
 	}
 }

@@ -113,42 +113,27 @@ func (j *join) record(f *resourceFacts) {
 		j.providerAccount[f.provider] = f.account
 	}
 	for _, g := range f.grants {
-		switch keys := refKeys(g.to); {
+		switch {
 		case g.set != nil:
 			j.setGrants = append(j.setGrants, g)
-		case len(keys) == 0:
+		case !fileUnder(j.grants, refKeys(g.to), g):
 			j.lostGrants = append(j.lostGrants, g)
-		default:
-			for _, k := range keys {
-				j.grants[k] = append(j.grants[k], g)
-			}
 		}
 	}
 	for _, u := range f.execUses {
-		keys := refKeys(u.role)
-		if len(keys) == 0 {
+		if !fileUnder(j.exec, refKeys(u.role), u) {
 			j.lostExec = append(j.lostExec, u)
-		}
-		for _, k := range keys {
-			j.exec[k] = append(j.exec[k], u)
 		}
 	}
 	for _, u := range f.taskUses {
-		for _, k := range refKeys(u.role) {
-			j.task[k] = append(j.task[k], u)
-		}
+		fileUnder(j.task, refKeys(u.role), u)
 	}
 	if d := f.role; d != nil {
 		j.roles[d.urn] = d
-		if d.id.Name != "" {
-			n := strings.ToLower(d.id.Name)
-			j.rolesByName[n] = append(j.rolesByName[n], d)
-		} else if d.prefix != "" {
+		if !fileUnder(j.rolesByName, nameKey(d.id.Name), d) && d.prefix != "" {
 			j.prefixRoles = append(j.prefixRoles, d)
 		}
-		if d.uniqueID != "" {
-			j.rolesByUID[d.uniqueID] = append(j.rolesByUID[d.uniqueID], d)
-		}
+		fileUnder(j.rolesByUID, uidKey(d.uniqueID), d)
 		for _, t := range d.trustees {
 			if t.set != nil && !slices.Contains(j.setTrust, d) {
 				j.setTrust = append(j.setTrust, d)
@@ -164,10 +149,7 @@ func (j *join) record(f *resourceFacts) {
 	}
 	if p := f.policy; p != nil {
 		j.policies[p.urn] = p
-		if p.id.Name != "" {
-			n := strings.ToLower(p.id.Name)
-			j.policiesByName[n] = append(j.policiesByName[n], p)
-		}
+		fileUnder(j.policiesByName, nameKey(p.id.Name), p)
 		if p.arn != "" {
 			j.policiesByARN[p.arn] = p
 		}
@@ -178,50 +160,67 @@ func (j *join) record(f *resourceFacts) {
 func (j *join) forget(f *resourceFacts) {
 	delete(j.facts, f.urn)
 	for _, g := range f.grants {
-		for _, k := range refKeys(g.to) {
-			j.grants[k] = deleteItem(j.grants[k], g)
-		}
+		unfile(j.grants, refKeys(g.to), g)
 		j.setGrants = deleteItem(j.setGrants, g)
 		j.lostGrants = deleteItem(j.lostGrants, g)
 	}
 	for _, u := range f.execUses {
-		for _, k := range refKeys(u.role) {
-			j.exec[k] = deleteItem(j.exec[k], u)
-		}
+		unfile(j.exec, refKeys(u.role), u)
 		j.lostExec = deleteItem(j.lostExec, u)
 	}
 	for _, u := range f.taskUses {
-		for _, k := range refKeys(u.role) {
-			j.task[k] = deleteItem(j.task[k], u)
-		}
+		unfile(j.task, refKeys(u.role), u)
 	}
 	if d := f.role; d != nil {
 		delete(j.roles, d.urn)
-		if d.id.Name != "" {
-			n := strings.ToLower(d.id.Name)
-			j.rolesByName[n] = deleteItem(j.rolesByName[n], d)
-		}
+		unfile(j.rolesByName, nameKey(d.id.Name), d)
 		j.prefixRoles = deleteItem(j.prefixRoles, d)
-		if d.uniqueID != "" {
-			j.rolesByUID[d.uniqueID] = deleteItem(j.rolesByUID[d.uniqueID], d)
-		}
+		unfile(j.rolesByUID, uidKey(d.uniqueID), d)
 		j.setTrust = deleteItem(j.setTrust, d)
 		for _, t := range d.trustees {
 			for _, r := range t.named {
-				for _, k := range refKeys(r) {
-					j.trust[k] = deleteItem(j.trust[k], d)
-				}
+				unfile(j.trust, refKeys(r), d)
 			}
 		}
 	}
 	if p := f.policy; p != nil {
 		delete(j.policies, p.urn)
-		n := strings.ToLower(p.id.Name)
-		j.policiesByName[n] = deleteItem(j.policiesByName[n], p)
+		unfile(j.policiesByName, nameKey(p.id.Name), p)
 		if j.policiesByARN[p.arn] == p {
 			delete(j.policiesByARN, p.arn)
 		}
 	}
+}
+
+// fileUnder files x under each key of an index and reports whether there was any key.
+func fileUnder[K comparable, T any](m map[K][]T, keys []K, x T) bool {
+	for _, k := range keys {
+		m[k] = append(m[k], x)
+	}
+	return len(keys) > 0
+}
+
+// unfile removes x from under each key of an index.
+func unfile[K, T comparable](m map[K][]T, keys []K, x T) {
+	for _, k := range keys {
+		m[k] = deleteItem(m[k], x)
+	}
+}
+
+// nameKey and uidKey are the keys of the by-name (lower-cased) and by-unique-ID indexes: none
+// for an empty value.
+func nameKey(name string) []string {
+	if name == "" {
+		return nil
+	}
+	return []string{strings.ToLower(name)}
+}
+
+func uidKey(uid string) []string {
+	if uid == "" {
+		return nil
+	}
+	return []string{uid}
 }
 
 func deleteItem[T comparable](s []T, x T) []T {
@@ -601,11 +600,15 @@ func (l *link) envFiles() (files []string, unknown bool) {
 	return files, unknown
 }
 
-// linkID identifies a link within one answer and across Analyze and AnalyzeStack.
+// linkID identifies a link within one answer and across Analyze and AnalyzeStack. One resource
+// makes several grants in one place (the managed policies of a list, the statements of a
+// resource policy), each judged on its own: policyARN and stmt tell them apart.
 type linkID struct {
-	source resource.URN
-	where  path
-	role   string
+	source    resource.URN
+	where     path
+	policyARN string
+	stmt      int
+	role      string
 }
 
 func (j *join) roleKey(d *roleDecl) string {
@@ -619,7 +622,8 @@ func (j *join) roleKey(d *roleDecl) string {
 }
 
 func (j *join) idOf(l *link) linkID {
-	return linkID{source: l.grant.source, where: l.grant.where, role: j.roleKey(l.role)}
+	g := l.grant
+	return linkID{source: g.source, where: g.where, policyARN: g.policyARN, stmt: g.stmt, role: j.roleKey(l.role)}
 }
 
 // newLink returns the link of a grant to a role, or false when the role is no execution role.
@@ -646,8 +650,8 @@ func (j *join) policyFor(g *grant) *policyDecl {
 	if p, ok := j.policiesByARN[g.policyARN]; ok {
 		return p
 	}
-	id, ok := awsfacts.ParsePolicyARN(g.policyARN)
-	if !ok || id.Account == awsfacts.AWSManagedPolicyAccount {
+	id := g.policyID
+	if !g.policyOK || id.Account == awsfacts.AWSManagedPolicyAccount {
 		return nil
 	}
 	for _, p := range j.policiesByName[strings.ToLower(id.Name)] {
@@ -677,7 +681,7 @@ func (s *linkSet) add(l link) {
 func (s *linkSet) sorted() []link {
 	slices.SortFunc(s.out, func(a, b link) int {
 		return cmp.Or(cmp.Compare(a.grant.source, b.grant.source), cmp.Compare(a.grant.where.what, b.grant.where.what),
-			cmp.Compare(a.id.role, b.id.role))
+			cmp.Compare(a.id.role, b.id.role), cmp.Compare(a.id.stmt, b.id.stmt), cmp.Compare(a.id.policyARN, b.id.policyARN))
 	})
 	return s.out
 }

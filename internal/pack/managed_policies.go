@@ -10,13 +10,14 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/iamdata"
 )
 
-// managedPolicyVerdict is the pack's one judgement of a managed policy known only by its ARN.
+// managedPolicyVerdict is the pack's one judgement of a managed policy known only by its ARN
+// (id, parsed once when the attachment is read).
 // An AWS managed policy is judged by AWS's own data (iamdata): what its document grants, or, for
 // one the snapshot does not hold, not verifiable (AWS adds managed policies every week and
 // hundreds grant S3, so an unknown one is never "no S3"). A customer managed policy the
 // configuration lists (extraS3ManagedPolicyArns) grants S3. decided is false for any other
 // customer managed policy: its document must come from the stack.
-func (c *execRoleConfig) managedPolicyVerdict(id awsfacts.IAMRef, arn string) (v docVerdict, decided bool) {
+func (c *execRoleConfig) managedPolicyVerdict(id awsfacts.IAMRef) (v docVerdict, decided bool) {
 	switch {
 	case c.lists(id):
 		return docVerdict{state: docGrantsS3, detail: fmt.Sprintf(
@@ -25,7 +26,7 @@ func (c *execRoleConfig) managedPolicyVerdict(id awsfacts.IAMRef, arn string) (v
 	case id.Account != awsfacts.AWSManagedPolicyAccount:
 		return docVerdict{}, false
 	}
-	e, ok := iamdata.ManagedPolicy(arn)
+	e, ok := iamdata.ManagedPolicyOf(id)
 	switch {
 	case !ok:
 		return notInSnapshot(id), true

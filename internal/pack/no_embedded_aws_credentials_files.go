@@ -42,10 +42,18 @@ type fileBudget struct {
 	cappedAt     string
 }
 
-// take reserves a file of size bytes and returns how many of them to read (0: none).
-func (w *credWalk) take(size int64) int {
+// spent reports whether the resource's file budget is used up, and then records the cap.
+func (w *credWalk) spent() bool {
 	if w.files.files >= maxResourceFiles || w.files.bytes >= maxResourceBytes {
 		w.cap()
+		return true
+	}
+	return false
+}
+
+// take reserves a file of size bytes and returns how many of them to read (0: none).
+func (w *credWalk) take(size int64) int {
+	if w.spent() {
 		return 0
 	}
 	n := min(size, maxFileBytes, int64(maxResourceBytes-w.files.bytes))
@@ -211,8 +219,7 @@ func (w *credWalk) dir(root string, secret bool) {
 		if d.IsDir() {
 			return nil
 		}
-		if w.files.files >= maxResourceFiles || w.files.bytes >= maxResourceBytes {
-			w.cap()
+		if w.spent() {
 			return filepath.SkipAll
 		}
 		rel, err := filepath.Rel(root, p)
@@ -236,8 +243,7 @@ func (w *credWalk) zipFile(path string, secret bool) {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		if w.files.files >= maxResourceFiles || w.files.bytes >= maxResourceBytes {
-			w.cap()
+		if w.spent() {
 			return
 		}
 		rc, err := f.Open()
@@ -279,8 +285,7 @@ func (w *credWalk) tarFile(path string, gzipped, secret bool) {
 		if h.Typeflag != tar.TypeReg {
 			continue
 		}
-		if w.files.files >= maxResourceFiles || w.files.bytes >= maxResourceBytes {
-			w.cap()
+		if w.spent() {
 			return
 		}
 		w.pushKey(h.Name)

@@ -125,11 +125,11 @@ func (c *execRoleConfig) content(g *grant, p *policyDecl) (dv docVerdict, what s
 	case g.arnUnknown:
 		return p.doc, what
 	}
-	id, ok := awsfacts.ParsePolicyARN(g.policyARN)
-	if !ok {
+	id := g.policyID
+	if !g.policyOK {
 		return docVerdict{state: docMalformed, detail: fmt.Sprintf("%q is not an IAM policy ARN", g.policyARN)}, ""
 	}
-	if v, decided := c.managedPolicyVerdict(id, g.policyARN); decided {
+	if v, decided := c.managedPolicyVerdict(id); decided {
 		return v, ""
 	}
 	if p != nil {
@@ -180,7 +180,7 @@ func (c *execRoleConfig) judgeS3(l *link, dv docVerdict, final bool) judgement {
 	if dv.doc == nil {
 		return judgement{outcome: fail, detail: dv.detail}
 	}
-	concerns := func(n int) bool { return l.grant.stmts == nil || slices.Contains(l.grant.stmts, n) }
+	concerns := func(n int) bool { return l.grant.stmt == 0 || l.grant.stmt == n }
 	if len(l.uses) == 0 {
 		// A role an execution role can become: ECS loads environment files with the execution role
 		// itself, so no exception applies.

@@ -1,8 +1,6 @@
 package pack
 
 import (
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
@@ -31,19 +29,8 @@ type principalSet struct {
 	notPrincipal bool
 	except       []roleRef // NotPrincipal: roles it leaves out
 	exceptAcct   []string  // NotPrincipal: accounts it leaves out
-	conds        []identityCond
+	conds        []iampolicy.IdentityCondition
 }
-
-// identityCond is one condition on the calling principal's identity.
-type identityCond struct {
-	key    string // lower-cased: aws:principalarn, aws:userid or aws:principalaccount
-	like   bool   // wildcards apply (StringLike, ArnLike, ArnEquals: ARN operators match per part)
-	negate bool   // StringNotEquals, StringNotLike, ArnNotEquals, ArnNotLike
-	values []string
-}
-
-// identityKeys are the condition keys that name the calling principal.
-var identityKeys = []string{"aws:principalarn", "aws:userid", "aws:principalaccount"}
 
 // principalsOf reads who an Allow statement of a resource or trust policy reaches: the roles it
 // names (role ARNs, assumed-role session ARNs, role unique IDs) and, for Principal "*" narrowed
@@ -55,90 +42,26 @@ func principalsOf(st *iampolicy.Statement) ([]roleRef, *principalSet) {
 		return nil, nil
 	}
 	if st.NotPrincipal != nil {
-		s := &principalSet{notPrincipal: true, conds: identityConds(st)}
-		for _, p := range st.NotPrincipal.AWSPrincipals() {
-			if r, ok := principalRef(p); ok {
-				s.except = append(s.except, r)
-			} else if acct, ok := accountPrincipal(p); ok {
-				s.exceptAcct = append(s.exceptAcct, acct)
-			}
-		}
-		return nil, s
+		return nil, &principalSet{notPrincipal: true, conds: st.IdentityConditions(),
+			except: roleRefs(st.NotPrincipal.Roles()), exceptAcct: st.NotPrincipal.Accounts()}
 	}
 	if st.Principal == nil {
 		return nil, nil
 	}
-	var named []roleRef
-	for _, p := range st.Principal.AWSPrincipals() {
-		if r, ok := principalRef(p); ok {
-			named = append(named, r)
-		}
-	}
+	named := roleRefs(st.Principal.Roles())
 	if st.Principal.Any {
-		if conds := identityConds(st); len(conds) > 0 {
+		if conds := st.IdentityConditions(); len(conds) > 0 {
 			return named, &principalSet{conds: conds}
 		}
 	}
 	return named, nil
 }
 
-// principalRef reads one AWS principal value as a role: a role ARN, an assumed-role session ARN
-// (the session of a role is that role), or a role's unique ID.
-func principalRef(p string) (roleRef, bool) {
-	p = strings.TrimSpace(p)
-	if awsfacts.IsRoleUniqueID(p) {
-		return roleRef{uniqueID: p, text: p}, true
-	}
-	if id, ok := awsfacts.ParseRoleARN(p); ok {
-		return roleRef{id: id, text: p}, true
-	}
-	if id, ok := awsfacts.ParseAssumedRoleARN(p); ok {
-		return roleRef{id: id, text: p}, true
-	}
-	return roleRef{}, false
-}
-
-// accountPrincipal reads an account principal: a 12-digit ID or the account's root ARN.
-func accountPrincipal(p string) (string, bool) {
-	p = strings.TrimSpace(p)
-	if awsfacts.IsAccountID(p) {
-		return p, true
-	}
-	if a, err := awsfacts.ParseARN(p); err == nil && a.Service == "iam" && a.Resource == "root" {
-		return a.AccountID, true
-	}
-	return "", false
-}
-
-// identityConds returns the statement's conditions on the principal's identity. Operators may
-// carry the ForAnyValue:/ForAllValues: set prefixes and the IfExists suffix; the three keys are
-// single-valued, so those do not change the reading.
-func identityConds(st *iampolicy.Statement) []identityCond {
-	var out []identityCond
-	for _, op := range slices.Sorted(maps.Keys(st.Condition)) {
-		base := op
-		if _, after, ok := strings.Cut(base, ":"); ok {
-			base = after
-		}
-		base = strings.TrimSuffix(base, "IfExists")
-		var like, negate bool
-		switch base {
-		case "StringEquals", "StringEqualsIgnoreCase":
-		case "StringLike", "ArnLike", "ArnEquals":
-			like = true
-		case "StringNotEquals", "StringNotEqualsIgnoreCase":
-			negate = true
-		case "StringNotLike", "ArnNotLike", "ArnNotEquals":
-			like, negate = true, true
-		default:
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(st.Condition[op])) {
-			lk := strings.ToLower(k)
-			if slices.Contains(identityKeys, lk) {
-				out = append(out, identityCond{key: lk, like: like, negate: negate, values: st.Condition[op][k]})
-			}
-		}
+// roleRefs returns references to the roles principals name.
+func roleRefs(rs []iampolicy.PrincipalRole) []roleRef {
+	var out []roleRef
+	for _, r := range rs {
+		out = append(out, roleRef{id: r.Role, uniqueID: r.UniqueID, text: r.Value})
 	}
 	return out
 }
@@ -172,18 +95,18 @@ func (s *principalSet) reaches(r roleFacts, names func(roleRef) tri) tri {
 		}
 	}
 	for _, c := range s.conds {
-		t = minTri(t, c.holds(r))
+		t = minTri(t, holds(c, r))
 	}
 	return t
 }
 
-// holds says whether the role's sessions meet the condition.
-func (c identityCond) holds(r roleFacts) tri {
+// holds says whether the role's sessions meet an identity condition.
+func holds(c iampolicy.IdentityCondition, r roleFacts) tri {
 	best := no
-	for _, v := range c.values {
-		best = max(best, c.matchValue(v, r))
+	for _, v := range c.Values {
+		best = max(best, matchValue(c, v, r))
 	}
-	if !c.negate {
+	if !c.Negate {
 		return best
 	}
 	switch best {
@@ -196,27 +119,27 @@ func (c identityCond) holds(r roleFacts) tri {
 	}
 }
 
-func (c identityCond) matchValue(v string, r roleFacts) tri {
-	switch c.key {
-	case "aws:principalaccount":
+func matchValue(c iampolicy.IdentityCondition, v string, r roleFacts) tri {
+	switch c.Key {
+	case iampolicy.KeyPrincipalAccount:
 		switch {
 		case r.id.Account == "":
 			return maybe
-		case globOrEqual(c.like, v, r.id.Account):
+		case globOrEqual(c.Like, v, r.id.Account):
 			return yes
 		}
 		return no
-	case "aws:userid":
+	case iampolicy.KeyUserID:
 		// A role session's user ID is "<role unique ID>:<session name>"; ECS picks the session name.
 		if r.uniqueID == "" {
 			return maybe
 		}
-		if globOrEqual(c.like, strings.ToLower(v), strings.ToLower(r.uniqueID)+":ecs-session") {
+		if globOrEqual(c.Like, strings.ToLower(v), strings.ToLower(r.uniqueID)+":ecs-session") {
 			return yes
 		}
 		return no
-	default: // aws:principalarn: for a role session it is the role's ARN
-		return roleARNMatches(c.like, v, r)
+	default: // aws:PrincipalArn: for a role session it is the role's ARN
+		return roleARNMatches(c.Like, v, r)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -360,7 +361,7 @@ func wrap(s string, w int) string {
 // CredentialFiles writes files into dir and returns the cases of no-embedded-aws-credentials
 // whose assets and archives name them by path (the engine sends only the path; the pack reads
 // the file): a file asset, a directory, zip and gzipped tar archives, a file:// URI, a path that
-// does not exist, and a file larger than the pack reads.
+// does not exist, and a file or archives larger than the pack reads.
 func CredentialFiles(dir string) ([]Case, error) {
 	id, asia, sec := FakeKeyID("AKIA"), FakeKeyID("ASIA"), FakeSecret()
 	p := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
@@ -381,6 +382,25 @@ func CredentialFiles(dir string) ([]Case, error) {
 		if err := os.WriteFile(p(rel), []byte(text), 0o644); err != nil {
 			return nil, err
 		}
+	}
+	// More files than the pack reads of one resource (2,000, as its message says), the last of
+	// them in the order the walk reads them holding a key that the pack therefore never sees.
+	const maxFiles = 2000
+	many := map[string][]byte{}
+	for i := range maxFiles {
+		many[fmt.Sprintf("f%04d.txt", i)] = []byte("x\n")
+	}
+	many[fmt.Sprintf("f%04d.txt", maxFiles)] = []byte("key=" + id + "\n")
+	if err := os.MkdirAll(p("many"), 0o755); err != nil {
+		return nil, err
+	}
+	for name, b := range many {
+		if err := os.WriteFile(filepath.Join(p("many"), name), b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeZip(p("many.zip"), many); err != nil {
+		return nil, err
 	}
 	if err := writeZip(p("fn.zip"), map[string][]byte{
 		"handler.py":    []byte("import os\nKEY = '" + asia + "'\n"),
@@ -413,6 +433,8 @@ func CredentialFiles(dir string) ([]Case, error) {
 		{Name: "directory archive of code and vendored SDK files", Want: Pass, Resources: []Resource{code(FileArchive(p("clean")))}},
 		{Name: "archive path that does not exist here", Want: Pass, Resources: []Resource{code(FileArchive(p("missing.zip")))}},
 		{Name: "file larger than the pack reads", Want: Undecided, Resources: []Resource{code(FileArchive(p("big")))}},
+		{Name: "directory of more files than the pack reads", Want: Undecided, Resources: []Resource{code(FileArchive(p("many")))}},
+		{Name: "zip archive of more files than the pack reads", Want: Undecided, Resources: []Resource{code(FileArchive(p("many.zip")))}},
 	}), nil
 }
 

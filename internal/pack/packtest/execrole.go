@@ -334,6 +334,20 @@ func execRoleCases() []Case {
 			Resources: []Resource{exec, task, td, rp("exec-env", "app-exec", Doc(Allow("s3:GetObject", envFile)))}},
 		{Name: "environment files: s3:Get* on the file", Want: Block, Path: where(p, "exec-env"),
 			Resources: []Resource{exec, WithEnvFiles(td, envFile), rp("exec-env", "app-exec", Doc(Allow("s3:Get*", envFile)))}},
+		{Name: "environment files: a bucket policy statement within them, then one granting s3:* to the role", Want: Block,
+			Path: where(awsfacts.TypeBucketPolicy, "config-policy"), Says: []string{"statement 2"},
+			Resources: []Resource{exec, task, WithEnvFiles(td, envFile), BucketPolicy("config-policy", "config-bucket", Doc(
+				To(Allow("s3:GetObject", envFile), aws(execARN)), To(Allow("s3:*", envBucket+"/*"), aws(execARN))))}},
+
+		// Several grants in one place, each judged: one that passes does not hide the next.
+		{Name: "the role's managedPolicyArns: a policy granting no S3, then AmazonS3FullAccess", Want: Block,
+			Path: "managedPolicyArns", Says: []string{"AmazonS3FullAccess"},
+			Resources: []Resource{Role("app-exec", map[string]any{"managedPolicyArns": []any{
+				AWSManaged("AmazonEC2ContainerRegistryReadOnly"), AWSManaged("AmazonS3FullAccess")}}), task, td}},
+		{Name: "exclusive attachments: a policy granting no S3, then AmazonS3FullAccess", Want: Block,
+			Path: where(awsfacts.TypeRolePolicyAttachmentsExclusive, "exec-all"), Says: []string{"AmazonS3FullAccess"},
+			Resources: []Resource{exec, task, td, New(awsfacts.TypeRolePolicyAttachmentsExclusive, "exec-all", map[string]any{
+				"roleName": "app-exec", "policyArns": []any{AWSManaged("AmazonEC2ContainerRegistryReadOnly"), AWSManaged("AmazonS3FullAccess")}})}},
 
 		// Compliant.
 		{Name: "execution role with only the managed execution policy, S3 on the task role", Want: Pass,
