@@ -201,8 +201,11 @@ func (b *builder) lookupAccount(opts []pulumi.ResourceOption) error {
 		return fmt.Errorf("the region %q returned by getRegion is not an AWS region name; set aws:region", reg.Name)
 	}
 	b.account, b.region = id.AccountId, reg.Name
-	b.partition = awsfacts.PartitionOfARN(id.Arn)
-	if b.partition == "" {
+	// The caller's ARN names the partition; the region's is the fallback for a provider that
+	// returns no ARN.
+	if a, err := awsfacts.ParseARN(id.Arn); err == nil {
+		b.partition = a.Partition
+	} else {
 		b.partition = awsfacts.PartitionOfRegion(reg.Name)
 	}
 	return nil
