@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -368,6 +369,10 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer, stdoutT
 	}
 	if *stackName != "" && len(logs) > 1 {
 		return 0, errors.New("--stack names the stack of a single event log")
+	}
+	if i := slices.Index(logs, "-"); i >= 0 && slices.Contains(logs[i+1:], "-") {
+		// A second read of stdin would find it drained and report a stack that never ran.
+		return 0, errors.New(`--event-log "-" (stdin) may be given once`)
 	}
 	judge, err := audit.NewJudge(context.Background(), *configPath)
 	if err != nil {

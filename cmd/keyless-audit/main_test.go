@@ -116,4 +116,8 @@ func TestReportFromStdin(t *testing.T) {
 	code, _, stderr = keylessAuditStdin(t, "not an event\n{}\n", "report", "--event-log", "-")
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, "stdin: event log line 1")
+
+	code, _, stderr = keylessAuditStdin(t, previewEvents, "report", "--event-log", "-", "--event-log", "-")
+	assert.Equal(t, exitFailed, code, "stdin cannot be read twice")
+	assert.Contains(t, stderr, "may be given once")
 }
