@@ -73,9 +73,11 @@ func NewActiveStorage(ctx *pulumi.Context, name string, args *ActiveStorageArgs,
 	if err := b.lookupAccount(opts); err != nil {
 		return nil, fmt.Errorf("ActiveStorage %q: %w", name, err)
 	}
-	if err := args.Validate(b.region); err != nil {
+	secrets, err := args.validate(b.region)
+	if err != nil {
 		return nil, err
 	}
+	b.secrets = secrets
 
 	b.comp = &ActiveStorage{}
 	if err := ctx.RegisterComponentResourceV2(ActiveStorageType, name, b.args.inputs(), b.comp, opts...); err != nil {
@@ -90,11 +92,13 @@ func NewActiveStorage(ctx *pulumi.Context, name string, args *ActiveStorageArgs,
 
 // builder carries what the child resources share while they are created.
 type builder struct {
-	ctx    *pulumi.Context
-	name   string
-	args   ActiveStorageArgs // with defaults
-	comp   *ActiveStorage
-	parent pulumi.ResourceOrInvokeOption
+	ctx  *pulumi.Context
+	name string
+	args ActiveStorageArgs // with defaults
+	// secrets are args.Secrets as parsed by validate, by variable name.
+	secrets map[string]awsfacts.SecretRef
+	comp    *ActiveStorage
+	parent  pulumi.ResourceOrInvokeOption
 
 	account, partition, region string
 
@@ -197,8 +201,11 @@ func (b *builder) lookupAccount(opts []pulumi.ResourceOption) error {
 		return fmt.Errorf("the region %q returned by getRegion is not an AWS region name; set aws:region", reg.Name)
 	}
 	b.account, b.region = id.AccountId, reg.Name
-	b.partition = awsfacts.PartitionOfARN(id.Arn)
-	if b.partition == "" {
+	// The caller's ARN names the partition; the region's is the fallback for a provider that
+	// returns no ARN.
+	if a, err := awsfacts.ParseARN(id.Arn); err == nil {
+		b.partition = a.Partition
+	} else {
 		b.partition = awsfacts.PartitionOfRegion(reg.Name)
 	}
 	return nil
@@ -462,7 +469,7 @@ func (b *builder) makeExecutionRole() error {
 		return fmt.Errorf("managed policy attachment: %w", err)
 	}
 	b.grants = append(b.grants, managed)
-	if doc := secretsReadPolicy(a.Secrets, a.SecretsKMSKeyArns); doc != "" {
+	if doc := secretsReadPolicy(b.secrets, a.SecretsKMSKeyArns); doc != "" {
 		rp, err := iam.NewRolePolicy(b.ctx, b.child("execution-role-secrets"), &iam.RolePolicyArgs{
 			Name:   pulumi.String(a.Environment + "_read_app_secrets"),
 			Role:   roleName,

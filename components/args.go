@@ -96,22 +96,30 @@ func (a ActiveStorageArgs) withDefaults() ActiveStorageArgs {
 // Validate reports every problem with the arguments (after defaults) as an *ArgsError, or nil.
 // region is the stack's AWS region (the provider's): with it, ARNs are also checked against the
 // stack's region and partition (kmsKeyArn must be in the region, every ARN in its partition);
-// with "", those checks are skipped. NewActiveStorage calls it once, with the provider's region,
-// before registering anything.
+// with "", those checks are skipped. NewActiveStorage runs the same checks once, with the
+// provider's region, before registering anything.
 func (a ActiveStorageArgs) Validate(region string) error {
+	_, err := a.validate(region)
+	return err
+}
+
+// validate is Validate that also returns, when the arguments are valid, the secret references
+// the checks parsed (by variable name), so that the builder need not parse them again.
+func (a ActiveStorageArgs) validate(region string) (map[string]awsfacts.SecretRef, error) {
 	d := a.withDefaults()
 	c := &checker{args: &d, region: region}
 	if region != "" {
 		c.partition = awsfacts.PartitionOfRegion(region)
 	}
+	c.parseSecrets()
 	for _, s := range settings {
 		c.key = s.Key
 		s.bind.check(&d, c)
 	}
 	if len(c.problems) > 0 {
-		return &ArgsError{Problems: c.problems}
+		return nil, &ArgsError{Problems: c.problems}
 	}
-	return nil
+	return c.secretRefs, nil
 }
 
 // isTrue reads a defaulted *bool field: after withDefaults every pointer field is set.

@@ -18,8 +18,26 @@ type checker struct {
 	// region and partition are the stack's ("" when unknown: region-scoped checks are skipped).
 	region, partition string
 
+	// secretRefs and secretErrs are args.Secrets parsed once, for every check that reads them and
+	// for the execution role's policy: the reference of each valid value, or why it is invalid,
+	// by variable name.
+	secretRefs map[string]awsfacts.SecretRef
+	secretErrs map[string]error
+
 	key      string // the setting being checked
 	problems []FieldError
+}
+
+// parseSecrets fills secretRefs and secretErrs from args.Secrets.
+func (c *checker) parseSecrets() {
+	c.secretRefs, c.secretErrs = map[string]awsfacts.SecretRef{}, map[string]error{}
+	for name, v := range c.args.Secrets {
+		if ref, err := awsfacts.ParseSecretValueFrom(v); err != nil {
+			c.secretErrs[name] = err
+		} else {
+			c.secretRefs[name] = ref
+		}
+	}
 }
 
 func (c *checker) fail(format string, args ...any) {
@@ -35,10 +53,11 @@ func inRange(lo, hi int, unit string) func(int, *checker) {
 	}
 }
 
-// inPartition reports an ARN of another partition than the stack's (when the stack's is known).
-func (c *checker) inPartition(what string, a awsfacts.ARN) {
-	if c.partition != "" && a.Partition != c.partition {
-		c.fail("%s %q is in partition %s, but the stack's region %s is in %s", what, a.String(), a.Partition, c.region, c.partition)
+// inPartition reports an ARN (given as written, with its parsed partition) of another partition
+// than the stack's (when the stack's is known).
+func (c *checker) inPartition(what, arn, partition string) {
+	if c.partition != "" && partition != c.partition {
+		c.fail("%s %q is in partition %s, but the stack's region %s is in %s", what, arn, partition, c.region, c.partition)
 	}
 }
 
@@ -70,7 +89,7 @@ func checkKMSKeyArn(v string, c *checker) {
 		c.fail("%v; allowed: arn:<partition>:kms:<region>:<account>:key/<key-id> (an alias ARN cannot be granted in IAM)", err)
 		return
 	}
-	c.inPartition("the key", key)
+	c.inPartition("the key", key.String(), key.Partition)
 	if c.region != "" && key.Region != c.region {
 		// S3 does not check the key at PutBucketEncryption; every upload would fail instead.
 		c.fail("%q is a key in %s, but the bucket is in %s; S3 encrypts only with a key of the bucket's region (use a key, or a multi-Region key's replica, in %s)", v, key.Region, c.region, c.region)
@@ -154,9 +173,7 @@ func checkExecutionRoleArn(v string, c *checker) {
 	if strings.EqualFold(role.Name, c.args.TaskRoleName) {
 		c.fail("%q is the task role; the execution role must be a different role", v)
 	}
-	if a, err := awsfacts.ParseARN(v); err == nil {
-		c.inPartition("the role", a)
-	}
+	c.inPartition("the role", v, role.Partition)
 }
 
 func checkFamily(v string, c *checker) {
@@ -232,12 +249,12 @@ func checkSecrets(v map[string]string, c *checker) {
 		if _, dup := c.args.ContainerEnv[name]; dup {
 			c.fail("%s is also set in containerEnv; give each variable once", name)
 		}
-		ref, err := awsfacts.ParseSecretValueFrom(v[name])
-		if err != nil {
+		if err := c.secretErrs[name]; err != nil {
 			c.fail("%s: %v; allowed: %s", name, err, secretsARNForms)
 			continue
 		}
-		c.inPartition(name+": the secret", ref.ARN)
+		ref := c.secretRefs[name]
+		c.inPartition(name+": the secret", ref.ARN.String(), ref.ARN.Partition)
 	}
 }
 
@@ -252,10 +269,8 @@ func checkSecretsKMSKeyArns(v []string, c *checker) {
 		c.fail("set with executionRoleArn; the component then creates no execution role, so grant kms:Decrypt in that role yourself")
 	}
 	secretRegions := map[string]bool{}
-	for _, arn := range c.args.Secrets {
-		if ref, err := awsfacts.ParseSecretValueFrom(arn); err == nil {
-			secretRegions[ref.ARN.Region] = true
-		}
+	for _, ref := range c.secretRefs {
+		secretRegions[ref.ARN.Region] = true
 	}
 	seen := map[string]bool{}
 	for _, s := range v {
@@ -270,7 +285,7 @@ func checkSecretsKMSKeyArns(v []string, c *checker) {
 			c.fail("%q is in %s, where no configured secret is; a secret is encrypted with a key of its own region", s, key.Region)
 		}
 		seen[s] = true
-		c.inPartition("the key", key)
+		c.inPartition("the key", key.String(), key.Partition)
 	}
 }
 

@@ -108,14 +108,10 @@ func executionTrustPolicy() string {
 
 // secretsReadPolicy lets the execution role read exactly the given secrets (ECS injects them) and
 // decrypt with exactly the given customer managed keys; it returns "" when there is nothing to
-// grant. The secrets must have passed validation.
-func secretsReadPolicy(secrets map[string]string, kmsKeyArns []string) string {
+// grant.
+func secretsReadPolicy(secrets map[string]awsfacts.SecretRef, kmsKeyArns []string) string {
 	byAction := map[string][]string{}
-	for _, v := range secrets {
-		ref, err := awsfacts.ParseSecretValueFrom(v)
-		if err != nil {
-			continue // refused by Validate
-		}
+	for _, ref := range secrets {
 		byAction[ref.Action()] = append(byAction[ref.Action()], ref.GrantResource())
 	}
 	var sts []statement

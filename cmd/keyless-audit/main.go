@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -38,7 +39,7 @@ const exitFailed = 4
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stdout), isTerminal(os.Stderr))
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, isTerminal(os.Stdout), isTerminal(os.Stderr))
 	stop()
 	os.Exit(code)
 }
@@ -48,7 +49,7 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 var tool = report.Tool{Name: "keyless-audit", Version: pack.Version}
 
 // run is the whole command; it returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, stdoutTTY, stderrTTY bool) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, stdoutTTY, stderrTTY bool) int {
 	cmd := "audit"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stdoutTTY
 	case "merge":
 		code, err = runMerge(args, stdout, stderr, stdoutTTY)
 	case "report":
-		code, err = runReport(args, stdout, stderr, stdoutTTY)
+		code, err = runReport(args, stdin, stdout, stderr, stdoutTTY)
 	case "schema":
 		_, err = stdout.Write(report.JSONSchema)
 	case "version":
@@ -340,7 +341,7 @@ func runMerge(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, err
 	return code, nil
 }
 
-func runReport(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, error) {
+func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer, stdoutTTY bool) (int, error) {
 	fs := newFlagSet("report", stderr, "Usage: keyless-audit report --event-log FILE [--event-log FILE…] [flags]\n\n"+
 		"Converts the engine's event logs of previews or updates (pulumi preview --event-log FILE, or the JSON\n"+
 		"lines of pulumi policy analyze --json) into one report, a stack per log. It exits 0 once the reports\n"+
@@ -369,6 +370,10 @@ func runReport(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, er
 	if *stackName != "" && len(logs) > 1 {
 		return 0, errors.New("--stack names the stack of a single event log")
 	}
+	if i := slices.Index(logs, "-"); i >= 0 && slices.Contains(logs[i+1:], "-") {
+		// A second read of stdin would find it drained and report a stack that never ran.
+		return 0, errors.New(`--event-log "-" (stdin) may be given once`)
+	}
 	judge, err := audit.NewJudge(context.Background(), *configPath)
 	if err != nil {
 		return 0, err
@@ -377,7 +382,7 @@ func runReport(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, er
 		ProjectDir: *projectDir, Packs: []report.PolicyPack{judge.Pack()}}
 	var reps []*report.Report
 	for _, path := range logs {
-		r, err := readEventLog(path, opts)
+		r, err := readEventLog(path, stdin, opts)
 		if err != nil {
 			return 0, err
 		}
@@ -389,9 +394,14 @@ func runReport(args []string, stdout, stderr io.Writer, stdoutTTY bool) (int, er
 	return 0, nil
 }
 
-func readEventLog(path string, opts report.EventOptions) (*report.Report, error) {
+// readEventLog reads the event log at path, or stdin when path is "-".
+func readEventLog(path string, stdin io.Reader, opts report.EventOptions) (*report.Report, error) {
 	if path == "-" {
-		return report.ReadEventLog(os.Stdin, opts)
+		r, err := report.ReadEventLog(stdin, opts)
+		if err != nil {
+			return nil, fmt.Errorf("stdin: %w", err)
+		}
+		return r, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {

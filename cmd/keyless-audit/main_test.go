@@ -18,8 +18,14 @@ import (
 
 func keylessAudit(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return keylessAuditStdin(t, "", args...)
+}
+
+// keylessAuditStdin runs the command with stdin as its standard input.
+func keylessAuditStdin(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr, false, false)
+	code := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr, false, false)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -70,12 +76,14 @@ func TestCommand(t *testing.T) {
 	assert.Equal(t, 0, code)
 }
 
+// previewEvents is the event log of a preview with one mandatory violation.
+const previewEvents = `{"sequence":1,"policyEvent":{"resourceUrn":"urn:pulumi:dev::app::aws:iam/rolePolicy:RolePolicy::x","message":"m","color":"","policyName":"no-s3-on-ecs-execution-role","policyPackName":"keyless-ecs-s3","policyPackVersion":"0.1.0","policyPackVersionTag":"","enforcementLevel":"mandatory"}}
+{"sequence":2,"summaryEvent":{"maybeCorrupt":false,"durationSeconds":1,"resourceChanges":{},"PolicyPacks":{"keyless-ecs-s3":"0.1.0"},"isPreview":true}}
+`
+
 func TestReportFromEventLog(t *testing.T) {
 	log := filepath.Join(t.TempDir(), "events.jsonl")
-	require.NoError(t, os.WriteFile(log, []byte(
-		`{"sequence":1,"policyEvent":{"resourceUrn":"urn:pulumi:dev::app::aws:iam/rolePolicy:RolePolicy::x","message":"m","color":"","policyName":"no-s3-on-ecs-execution-role","policyPackName":"keyless-ecs-s3","policyPackVersion":"0.1.0","policyPackVersionTag":"","enforcementLevel":"mandatory"}}
-{"sequence":2,"summaryEvent":{"maybeCorrupt":false,"durationSeconds":1,"resourceChanges":{},"PolicyPacks":{"keyless-ecs-s3":"0.1.0"},"isPreview":true}}
-`), 0o600))
+	require.NoError(t, os.WriteFile(log, []byte(previewEvents), 0o600))
 	sarif := filepath.Join(t.TempDir(), "preview.sarif")
 	code, out, _ := keylessAudit(t, "report", "--event-log", log, "--output", "sarif="+sarif, "--format", "markdown")
 	assert.Equal(t, 0, code, "the preview's own status is the verdict")
@@ -94,4 +102,22 @@ func TestReportFromEventLog(t *testing.T) {
 	assert.Contains(t, md, "no-s3-on-ecs-execution-role")
 	_, err = os.Stat("-")
 	assert.ErrorIs(t, err, os.ErrNotExist, "no file named -")
+}
+
+// "--event-log -" reads the log from the command's stdin.
+func TestReportFromStdin(t *testing.T) {
+	code, out, stderr := keylessAuditStdin(t, previewEvents, "report", "--event-log", "-", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	r, err := report.ReadJSON(strings.NewReader(out))
+	require.NoError(t, err)
+	require.Len(t, r.Stacks, 1)
+	assert.Contains(t, out, "no-s3-on-ecs-execution-role", "the violation read from stdin is reported")
+
+	code, _, stderr = keylessAuditStdin(t, "not an event\n{}\n", "report", "--event-log", "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "stdin: event log line 1")
+
+	code, _, stderr = keylessAuditStdin(t, previewEvents, "report", "--event-log", "-", "--event-log", "-")
+	assert.Equal(t, exitFailed, code, "stdin cannot be read twice")
+	assert.Contains(t, stderr, "may be given once")
 }

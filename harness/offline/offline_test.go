@@ -228,11 +228,13 @@ func TestPrintOutputs(t *testing.T) {
 		"storageYml": {Value: "amazon:\n  service: S3\n"},
 		"bucketName": {Value: "b"},
 		"token":      {Value: "hidden", Secret: true},
+		"creds":      {Value: map[string]any{"key": "hidden"}, Secret: true},
 	})
 	out := b.String()
 	assert.Contains(t, out, "  storageYml: |\n    amazon:\n      service: S3\n")
 	assert.Contains(t, out, "  bucketName: b\n")
 	assert.Contains(t, out, "  token: [secret]\n")
+	assert.Contains(t, out, "  creds: [secret]\n")
 	assert.NotContains(t, out, "hidden")
 }
 

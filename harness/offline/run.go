@@ -407,22 +407,34 @@ func PrintReport(w io.Writer, rep *Report) {
 	}
 }
 
+// secretMask stands in for the value of a secret output.
+const secretMask = "[secret]"
+
+// MaskedOutputs returns the outputs' values with every secret one replaced by "[secret]": the
+// one form in which the runner shows outputs, as text or as JSON, so that no secret is printed.
+func MaskedOutputs(outs auto.OutputMap) map[string]any {
+	plain := make(map[string]any, len(outs))
+	for k, v := range outs {
+		plain[k] = v.Value
+		if v.Secret {
+			plain[k] = secretMask
+		}
+	}
+	return plain
+}
+
 // PrintOutputs writes stack outputs, multi-line strings (storageYml) as blocks. Secret outputs
-// are masked.
+// are masked (MaskedOutputs).
 func PrintOutputs(w io.Writer, outs auto.OutputMap) {
 	fmt.Fprintln(w, "\n== Stack outputs ==")
-	keys := make([]string, 0, len(outs))
-	for k := range outs {
+	plain := MaskedOutputs(outs)
+	keys := make([]string, 0, len(plain))
+	for k := range plain {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v := outs[k]
-		if v.Secret {
-			fmt.Fprintf(w, "  %s: [secret]\n", k)
-			continue
-		}
-		if s, ok := v.Value.(string); ok {
+		if s, ok := plain[k].(string); ok {
 			if strings.Contains(s, "\n") {
 				fmt.Fprintf(w, "  %s: |\n", k)
 				for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
@@ -433,7 +445,7 @@ func PrintOutputs(w io.Writer, outs auto.OutputMap) {
 			fmt.Fprintf(w, "  %s: %s\n", k, s)
 			continue
 		}
-		b, _ := json.Marshal(v.Value)
+		b, _ := json.Marshal(plain[k])
 		fmt.Fprintf(w, "  %s: %s\n", k, b)
 	}
 }

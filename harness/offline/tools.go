@@ -59,12 +59,12 @@ func RepoRoot(dir string) (string, error) {
 	}
 }
 
-// EnsureTools makes sure the Pulumi CLI and the policy pack executable exist under root, building
-// them side by side with scripts/build.sh (progress goes to log). The CLI is located or built by
-// scripts/pulumi.sh; the policy pack is rebuilt every time (Go's build cache makes that quick), so
-// a run never uses a stale pack.
+// EnsureTools makes sure the policy pack executable and the Pulumi CLI exist under root
+// (progress goes to log). The policy pack is rebuilt every time by scripts/build.sh (Go's build
+// cache makes that quick), so a run never uses a stale pack; then EnsureCLI locates or builds the
+// CLI, once: build.sh would locate it too, but keeps the path to itself.
 func EnsureTools(ctx context.Context, root string, log io.Writer) (Tools, error) {
-	if err := build(ctx, root, log, "pulumi", "policy-pack"); err != nil {
+	if err := build(ctx, root, log, "policy-pack"); err != nil {
 		return Tools{}, err
 	}
 	cli, err := EnsureCLI(ctx, root, log)

@@ -3,6 +3,7 @@ package offline
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +66,38 @@ func TestEnsureCLIChecksTheVersion(t *testing.T) {
 	writeExe(t, filepath.Join(r.cliDir, "pulumi"), "echo v3.100.0")
 	_, err = EnsureCLI(ctx, r.root, nil)
 	assert.ErrorContains(t, err, "scripts/pulumi.sh")
+}
+
+// EnsureTools builds the policy pack with the real scripts/build.sh and runs the CLI once, for
+// its version check: the CLI is located once per run.
+func TestEnsureToolsLocatesTheCLIOnce(t *testing.T) {
+	goExe, err := exec.LookPath("go")
+	require.NoError(t, err)
+	r := newFakeRepo(t)
+	real, err := RepoRoot(".")
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(real, "scripts", "build.sh"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(r.root, "scripts", "build.sh"), b, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(r.root, "go.mod"), []byte("module example.com/fake\n\ngo 1.21\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(r.root, "policypack"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(r.root, "policypack", "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644))
+	t.Setenv("PATH", filepath.Dir(goExe)+":/usr/bin:/bin")
+
+	runs := filepath.Join(t.TempDir(), "runs")
+	cli := filepath.Join(r.cliDir, "pulumi")
+	pinned, err := exec.Command(cli).Output()
+	require.NoError(t, err)
+	writeExe(t, cli, "echo x >> "+runs+"; echo "+strings.TrimSpace(string(pinned)))
+
+	tools, err := EnsureTools(context.Background(), r.root, nil)
+	require.NoError(t, err)
+	assert.Equal(t, cli, tools.CLI)
+	assert.FileExists(t, tools.PolicyPack)
+	assert.Equal(t, filepath.Join(r.root, PolicyPackExe), tools.PolicyPack)
+	n, err := os.ReadFile(runs)
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(string(n), "x"), "the CLI is version-checked once")
 }
 
 func TestEnsureLanguageHost(t *testing.T) {

@@ -23,7 +23,7 @@ func Run(ctx *pulumi.Context) error {
 	// The Go language host hands the program its config in PULUMI_CONFIG; when it is there, refuse
 	// keys the program would silently ignore (typos). Inline (Automation API) runs do not set it.
 	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {
-		unknown, err := UnknownKeys(raw)
+		unknown, err := unknownConfigKeys(raw)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,8 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -160,11 +160,7 @@ func TestPreviewOfRealStackKnowsPolicy(t *testing.T) {
 func TestStackFilesUseKnownKeysOnly(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		cfg := stackConfig(t, stack)
-		js, err := json.Marshal(cfg)
-		require.NoError(t, err)
-		unknown, err := UnknownKeys(string(js))
-		require.NoError(t, err)
-		assert.Empty(t, unknown, stack)
+		assert.Empty(t, UnknownKeys(slices.Collect(maps.Keys(cfg))), stack)
 		for k, v := range cfg {
 			ns := strings.SplitN(k, ":", 2)[0]
 			assert.Contains(t, []string{"aws", Namespace}, ns, "%s: unexpected namespace", k)
@@ -180,10 +176,15 @@ func TestStackFilesUseKnownKeysOnly(t *testing.T) {
 }
 
 func TestUnknownKeys(t *testing.T) {
-	unknown, err := UnknownKeys(`{"railsapp:cpu":"256","railsapp:cpus":"2","railsapp:imgae":"x","aws:region":"us-east-1","other:thing":"1"}`)
+	assert.Equal(t, []string{"railsapp:cpus", "railsapp:imgae"},
+		UnknownKeys([]string{"railsapp:imgae", "railsapp:cpu", "railsapp:cpus", "aws:region", "other:thing"}))
+	assert.Empty(t, UnknownKeys([]string{"railsapp:cpu", "aws:region"}))
+
+	// As the language host passes the config.
+	unknown, err := unknownConfigKeys(`{"railsapp:cpu":"256","railsapp:cpus":"2","railsapp:imgae":"x","aws:region":"us-east-1","other:thing":"1"}`)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"railsapp:cpus", "railsapp:imgae"}, unknown)
-	_, err = UnknownKeys("not json")
+	_, err = unknownConfigKeys("not json")
 	assert.Error(t, err)
 }
 

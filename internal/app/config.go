@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -112,22 +113,28 @@ func qualifyProblems(err error) []string {
 	return out
 }
 
-// UnknownKeys returns the keys in the railsapp namespace of a stack configuration (as the CLI
-// passes it in PULUMI_CONFIG: a JSON object of fully qualified keys) that the program does not read.
-func UnknownKeys(configJSON string) ([]string, error) {
-	var all map[string]any
-	if err := json.Unmarshal([]byte(configJSON), &all); err != nil {
-		return nil, fmt.Errorf("parse stack configuration: %w", err)
-	}
+// UnknownKeys returns, sorted, the keys in the railsapp namespace among the given fully qualified
+// config keys that the program does not read.
+func UnknownKeys(keys []string) []string {
 	known := KnownKeys()
 	var unknown []string
-	for k := range all {
+	for _, k := range keys {
 		if strings.HasPrefix(k, Namespace+":") && !slices.Contains(known, k) {
 			unknown = append(unknown, k)
 		}
 	}
 	slices.Sort(unknown)
-	return unknown, nil
+	return unknown
+}
+
+// unknownConfigKeys is UnknownKeys of a stack configuration as the Go language host passes it in
+// PULUMI_CONFIG: a JSON object of fully qualified keys.
+func unknownConfigKeys(configJSON string) ([]string, error) {
+	var all map[string]any
+	if err := json.Unmarshal([]byte(configJSON), &all); err != nil {
+		return nil, fmt.Errorf("parse stack configuration: %w", err)
+	}
+	return UnknownKeys(slices.Collect(maps.Keys(all))), nil
 }
 
 func qualify(key string) string { return Namespace + ":" + key }

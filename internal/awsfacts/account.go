@@ -13,12 +13,3 @@ func IsAccountID(s string) bool {
 	}
 	return true
 }
-
-// PartitionOfARN returns the partition an ARN names, or "" when s is not an ARN.
-func PartitionOfARN(s string) string {
-	a, err := ParseARN(s)
-	if err != nil {
-		return ""
-	}
-	return a.Partition
-}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -41,18 +40,11 @@ func checkStackConfig(projectFile, stackFile string) error {
 	if err != nil {
 		return fmt.Errorf("loading %s: %w", stackFile, err)
 	}
-	keys := map[string]any{}
+	keys := make([]string, 0, len(ps.Config))
 	for k := range ps.Config {
-		keys[k.String()] = nil
+		keys = append(keys, k.String())
 	}
-	b, err := json.Marshal(keys)
-	if err != nil {
-		return fmt.Errorf("reading the keys of %s: %w", stackFile, err)
-	}
-	unknown, err := app.UnknownKeys(string(b))
-	if err != nil {
-		return fmt.Errorf("checking the keys of %s: %w", stackFile, err)
-	}
+	unknown := app.UnknownKeys(keys)
 	if len(unknown) == 0 {
 		return nil
 	}

@@ -263,3 +263,32 @@ as it is currently marked for protection`)
 	assert.False(t, refusedByGuard(errors.New("failed to run destroy: the stand-in crashed"), &offline.Report{}))
 	assert.False(t, refusedByGuard(errors.New(`resource "urn:…::railsapp-bucket" is protected`), nil))
 }
+
+// No form of `output` prints a secret output's value: the table, --json, or the output by name.
+func TestOutputNeverPrintsASecret(t *testing.T) {
+	const hidden = "hidden-value"
+	outs := auto.OutputMap{
+		"bucketName": {Value: "b"},
+		"token":      {Value: hidden, Secret: true},
+		"creds":      {Value: map[string]any{"key": hidden}, Secret: true},
+	}
+	for _, o := range []options{
+		{op: "output", stack: "dev"},
+		{op: "output", stack: "dev", jsonOut: true},
+		{op: "output", stack: "dev", name: "token"},
+		{op: "output", stack: "dev", name: "creds", jsonOut: true},
+	} {
+		var b bytes.Buffer
+		err := writeOutputs(outs, o, &b)
+		assert.NotContains(t, b.String(), hidden, "%+v", o)
+		if o.name != "" {
+			require.Error(t, err, "%+v", o)
+			assert.Contains(t, err.Error(), "is a secret; it is not printed")
+			assert.NotContains(t, err.Error(), hidden)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Contains(t, b.String(), "bucketName", "the other outputs are printed")
+		assert.Contains(t, b.String(), "[secret]", "a secret output is listed, masked")
+	}
+}

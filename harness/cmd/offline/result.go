@@ -98,14 +98,7 @@ func writeJSON(w io.Writer, r *result) error {
 			Changes: rep.Changes, Diagnostics: rep.Diagnostics})
 	}
 	if len(r.outputs) > 0 {
-		doc.Outputs = map[string]any{}
-		for k, v := range r.outputs {
-			if v.Secret {
-				doc.Outputs[k] = "[secret]"
-				continue
-			}
-			doc.Outputs[k] = v.Value
-		}
+		doc.Outputs = offline.MaskedOutputs(r.outputs)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
 	"github.com/keyless-ecs/railsapp/harness/offline"
 )
 
@@ -44,21 +46,19 @@ func printOutputs(ctx context.Context, s *offline.Session, o options, stdout io.
 	if err != nil {
 		return err
 	}
+	return writeOutputs(outs, o, stdout)
+}
+
+// writeOutputs is printOutputs once the outputs are read. A secret value is never written.
+func writeOutputs(outs auto.OutputMap, o options, stdout io.Writer) error {
 	if len(outs) == 0 {
 		return fmt.Errorf("stack %q has no outputs yet: run `up %s` first", o.stack, o.stack)
 	}
 	if o.name == "" {
 		if o.jsonOut {
-			plain := map[string]any{}
-			for k, v := range outs {
-				plain[k] = v.Value
-				if v.Secret {
-					plain[k] = "[secret]"
-				}
-			}
 			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", "  ")
-			return enc.Encode(plain)
+			return enc.Encode(offline.MaskedOutputs(outs))
 		}
 		offline.PrintOutputs(stdout, outs)
 		return nil
