@@ -96,6 +96,9 @@ func TestInvalidArgs(t *testing.T) {
 		{"policy name", func(a *ActiveStorageArgs) { a.PolicyName = strings.Repeat("p", 129) }, "policyName", []string{"1-128"}},
 		{"same role names", func(a *ActiveStorageArgs) { a.ExecutionRoleName = "devEcsTaskRole" }, "executionRoleName", []string{"must differ"}},
 		{"execution role ARN", func(a *ActiveStorageArgs) { a.ExecutionRoleArn = "arn:aws:iam::111122223333:user/deployer" }, "executionRoleArn", []string{"arn:<partition>:iam::<account>:role/<name>"}},
+		{"execution role ARN with spaces", func(a *ActiveStorageArgs) {
+			a.ExecutionRoleArn = " arn:aws:iam::111122223333:role/exec"
+		}, "executionRoleArn", []string{"spaces around it"}},
 		{"execution role other partition", func(a *ActiveStorageArgs) {
 			a.ExecutionRoleArn = "arn:aws-us-gov:iam::111122223333:role/ecsTaskExecutionRole"
 		}, "executionRoleArn", []string{"partition aws-us-gov"}},

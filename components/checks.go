@@ -165,6 +165,11 @@ func checkExecutionRoleArn(v string, c *checker) {
 	if v == "" {
 		return
 	}
+	if strings.TrimSpace(v) != v {
+		// AWS takes the ARN as written, spaces included, and would refuse it at deploy time.
+		c.fail("%q has spaces around it; give the role ARN alone", v)
+		return
+	}
 	role, ok := awsfacts.ParseRoleARN(v)
 	if !ok {
 		c.fail("%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", v)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -72,8 +73,9 @@ func (w *credWalk) cap() {
 
 // capNote is the undecided line for a resource whose files were not all read.
 func (w *credWalk) capNote() string {
-	return "Input " + w.files.cappedAt + ": the pack reads at most 1 MiB of a file and 16 MiB or 2,000 files of a " +
-		"resource's assets and archives; the rest was not inspected for credentials."
+	return fmt.Sprintf("Input %s: the pack reads at most %d MiB of a file and %d MiB or %d files of a "+
+		"resource's assets and archives; the rest was not inspected for credentials.",
+		w.files.cappedAt, maxFileBytes>>20, maxResourceBytes>>20, maxResourceFiles)
 }
 
 // readText reads a file within the bounds and scans it, unless it is binary. name is its name,
