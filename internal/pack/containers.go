@@ -3,7 +3,6 @@ package pack
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -75,8 +74,10 @@ func containersOf(t *containerTree) ([]container, valueState, error) {
 // provider decodes them: field names without letter case, a value of the wrong type an error (a
 // field written twice in different cases is read twice, so no check misses either). It is kept
 // by hand, rather than encoding the tree back to JSON for encoding/json, because that round trip
-// was the pack's largest cost per task definition.
+// was the pack's largest cost per task definition. Its path, like the credential walk's, is
+// rendered only for an error.
 type containerReader struct {
+	path    []pathElem
 	unknown bool
 	err     string // the first problem: a path and what is wrong there, never a value
 }
@@ -90,13 +91,21 @@ func (d *containerReader) value(v resource.PropertyValue) (resource.PropertyValu
 	return u, isKnown && !u.IsNull() && !d.unknown && d.err == ""
 }
 
-func (d *containerReader) wrong(at, want string, u resource.PropertyValue) {
-	if at == "" {
-		at = "it"
+// want reads a value that must be of one kind (is), recording the first one that is not.
+func (d *containerReader) want(v resource.PropertyValue, kind string, is func(resource.PropertyValue) bool) (resource.PropertyValue, bool) {
+	u, ok := d.value(v)
+	if !ok {
+		return u, false
 	}
-	if d.err == "" {
-		d.err = fmt.Sprintf("%s is %s, not %s", at, jsonKind(u), want)
+	if !is(u) {
+		at := renderPath(d.path)
+		if at == "" {
+			at = "it"
+		}
+		d.err = fmt.Sprintf("%s is %s, not %s", at, jsonKind(u), kind)
+		return u, false
 	}
+	return u, true
 }
 
 // jsonKind names the JSON type of a known value.
@@ -116,29 +125,24 @@ func jsonKind(u resource.PropertyValue) string {
 	return "not JSON" // assets, archives, resource references
 }
 
-func (d *containerReader) str(v resource.PropertyValue, at string) string {
-	u, ok := d.value(v)
-	if !ok {
-		return ""
+func (d *containerReader) str(v resource.PropertyValue) string {
+	if u, ok := d.want(v, "a string", resource.PropertyValue.IsString); ok {
+		return u.StringValue()
 	}
-	if !u.IsString() {
-		d.wrong(at, "a string", u)
-		return ""
-	}
-	return u.StringValue()
+	return ""
 }
 
 func (d *containerReader) list(v resource.PropertyValue) []container {
 	var cs []container
-	readObjects(d, v, "", &cs, func(c *container, key string, e resource.PropertyValue, at string) {
+	readObjects(d, v, &cs, func(c *container, key string, e resource.PropertyValue) {
 		switch {
 		case strings.EqualFold(key, "name"):
-			c.Name = d.str(e, at)
+			c.Name = d.str(e)
 		case strings.EqualFold(key, "environment"):
-			readObjects(d, e, at, &c.Environment, func(ev *envVar, key string, e resource.PropertyValue, at string) {
+			readObjects(d, e, &c.Environment, func(ev *envVar, key string, e resource.PropertyValue) {
 				switch {
 				case strings.EqualFold(key, "name"):
-					ev.Name = d.str(e, at)
+					ev.Name = d.str(e)
 				case strings.EqualFold(key, "value"):
 					if u, ok := d.value(e); ok && u.IsString() {
 						ev.Value = u.StringValue()
@@ -146,10 +150,10 @@ func (d *containerReader) list(v resource.PropertyValue) []container {
 				}
 			})
 		case strings.EqualFold(key, "secrets"):
-			readPairs(d, e, at, &c.Secrets, "name", "valueFrom",
+			readPairs(d, e, &c.Secrets, "name", "valueFrom",
 				func(s *secretVar) (*string, *string) { return &s.Name, &s.ValueFrom })
 		case strings.EqualFold(key, "environmentFiles"):
-			readPairs(d, e, at, &c.EnvironmentFiles, "value", "type",
+			readPairs(d, e, &c.EnvironmentFiles, "value", "type",
 				func(f *envFile) (*string, *string) { return &f.Value, &f.Type })
 		}
 	})
@@ -157,50 +161,46 @@ func (d *containerReader) list(v resource.PropertyValue) []container {
 }
 
 // readPairs reads a list of objects with two string fields, a and b, into items.
-func readPairs[T any](d *containerReader, v resource.PropertyValue, at string, items *[]T, a, b string,
+func readPairs[T any](d *containerReader, v resource.PropertyValue, items *[]T, a, b string,
 	fields func(*T) (*string, *string),
 ) {
-	readObjects(d, v, at, items, func(item *T, key string, e resource.PropertyValue, at string) {
+	readObjects(d, v, items, func(item *T, key string, e resource.PropertyValue) {
 		pa, pb := fields(item)
 		switch {
 		case strings.EqualFold(key, a):
-			*pa = d.str(e, at)
+			*pa = d.str(e)
 		case strings.EqualFold(key, b):
-			*pb = d.str(e, at)
+			*pb = d.str(e)
 		}
 	})
 }
 
 // readObjects reads a list of objects into items, one item per object, calling field for each of
-// its fields in key order. A list read twice into the same items (a field written twice in
-// different cases) appends.
-func readObjects[T any](d *containerReader, v resource.PropertyValue, at string, items *[]T,
-	field func(item *T, key string, e resource.PropertyValue, at string),
+// its fields in key order, with the reader's path at the field. A list read twice into the same
+// items (a field written twice in different cases) appends.
+func readObjects[T any](d *containerReader, v resource.PropertyValue, items *[]T,
+	field func(item *T, key string, e resource.PropertyValue),
 ) {
-	u, ok := d.value(v)
+	u, ok := d.want(v, "a list", resource.PropertyValue.IsArray)
 	if !ok {
 		return
 	}
-	if !u.IsArray() {
-		d.wrong(at, "a list", u)
-		return
-	}
 	for i, e := range u.ArrayValue() {
-		eat := at + "[" + strconv.Itoa(i) + "]"
-		eu, ok := d.value(e)
-		if !ok {
-			continue
+		d.path = append(d.path, pathElem{index: i, isIndex: true})
+		if eu, ok := d.want(e, "an object", resource.PropertyValue.IsObject); ok {
+			var item T
+			obj := eu.ObjectValue()
+			for _, k := range obj.StableKeys() {
+				d.path = append(d.path, pathElem{key: string(k)})
+				field(&item, string(k), obj[k])
+				d.path = d.path[:len(d.path)-1]
+			}
+			*items = append(*items, item)
 		}
-		if !eu.IsObject() {
-			d.wrong(eat, "an object", eu)
+		d.path = d.path[:len(d.path)-1]
+		if d.err != "" {
 			return
 		}
-		var item T
-		obj := eu.ObjectValue()
-		for _, k := range obj.StableKeys() {
-			field(&item, string(k), obj[k], eat+"."+string(k))
-		}
-		*items = append(*items, item)
 	}
 }
 
