@@ -41,8 +41,9 @@ func TestExecutionRolePolicyARN(t *testing.T) {
 	if got := ExecutionRolePolicyARN("aws"); got != "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" {
 		t.Errorf("ExecutionRolePolicyARN = %q", got)
 	}
-	if !IsExecutionRolePolicyARN(ExecutionRolePolicyARN("aws-us-gov")) || IsExecutionRolePolicyARN("arn:aws:iam::123456789012:policy/AmazonECSTaskExecutionRolePolicy") {
-		t.Error("IsExecutionRolePolicyARN misclassifies")
+	isExec := func(arn string) bool { id, ok := ParsePolicyARN(arn); return ok && IsExecutionRolePolicy(id) }
+	if !isExec(ExecutionRolePolicyARN("aws-us-gov")) || isExec("arn:aws:iam::123456789012:policy/AmazonECSTaskExecutionRolePolicy") {
+		t.Error("IsExecutionRolePolicy misclassifies")
 	}
 }
 

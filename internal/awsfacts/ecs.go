@@ -20,10 +20,10 @@ func ExecutionRolePolicyARN(partition string) string {
 	return PolicyARN(partition, "aws", ExecutionRolePolicyPath, ExecutionRolePolicyName)
 }
 
-// IsExecutionRolePolicyARN reports whether s is AmazonECSTaskExecutionRolePolicy's ARN (any partition).
-func IsExecutionRolePolicyARN(s string) bool {
-	r, ok := ParsePolicyARN(s)
-	return ok && r.Account == "aws" && r.Name == ExecutionRolePolicyName
+// IsExecutionRolePolicy reports whether a parsed policy ARN (ParsePolicyARN) names
+// AmazonECSTaskExecutionRolePolicy, in any partition and at any path.
+func IsExecutionRolePolicy(id IAMRef) bool {
+	return id.Account == AWSManagedPolicyAccount && id.Name == ExecutionRolePolicyName
 }
 
 // fargateMemory lists, per Fargate task CPU size, the memory sizes (MiB) Fargate accepts on Linux.

@@ -333,11 +333,11 @@ func (f *resourceFacts) addAttachment(to roleRef, arn str, policyDeps []resource
 	g := &grant{source: f.urn, kind: viaManagedPolicy, to: to, where: w, policyDeps: policyDeps}
 	switch arn.state {
 	case known:
-		if awsfacts.IsExecutionRolePolicyARN(arn.s) {
-			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
-		}
 		g.policyARN = strings.TrimSpace(arn.s)
 		g.policyID, g.policyOK = awsfacts.ParsePolicyARN(g.policyARN)
+		if g.policyOK && awsfacts.IsExecutionRolePolicy(g.policyID) {
+			f.execUses = append(f.execUses, &execUse{source: f.urn, role: to, managedPolicy: true, where: w})
+		}
 	case unknown:
 		g.arnUnknown = true
 	default:

@@ -379,16 +379,9 @@ func (j *join) execUsesOf(d *roleDecl) []*execUse {
 			out = append(out, u)
 		}
 	}
-	// In the order of their wording (via), without rendering it: managed policies first.
+	// The managed policy first, then the task definitions, each by the resource that makes it.
 	slices.SortFunc(out, func(a, b *execUse) int {
-		if a.byTaskDef != b.byTaskDef {
-			return cmp.Compare(boolInt(a.byTaskDef), boolInt(b.byTaskDef))
-		}
-		if a.byTaskDef {
-			return cmp.Compare(a.source.Name(), b.source.Name())
-		}
-		return cmp.Or(cmp.Compare(a.where.what, b.where.what), cmp.Compare(a.where.urn.Type(), b.where.urn.Type()),
-			cmp.Compare(a.where.urn.Name(), b.where.urn.Name()))
+		return cmp.Or(cmp.Compare(boolInt(a.byTaskDef), boolInt(b.byTaskDef)), cmp.Compare(a.source, b.source))
 	})
 	return out
 }
