@@ -50,7 +50,7 @@ func BenchmarkManagedPolicy(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				e, _ := ManagedPolicy(arn)
+				e, _ := byARN(arn)
 				_ = e.GrantsS3()
 			}
 		})

@@ -69,22 +69,13 @@ type Entry struct {
 	catalog []string
 }
 
-// ManagedPolicy returns the snapshot's entry for an AWS managed policy ARN, in any partition
-// (arn:aws:iam::aws:policy/…, arn:aws-cn:…). The path is part of the identity:
-// policy/service-role/X and policy/X are different policies. Names compare case-insensitively,
-// as IAM names are unique. It returns false for an ARN that is not an AWS managed policy's
-// (see awsfacts.IsAWSManagedPolicyARN) and for an AWS managed policy the snapshot does not hold:
-// the caller must treat that one as not verifiable, never as granting nothing.
-func ManagedPolicy(policyARN string) (Entry, bool) {
-	ref, ok := awsfacts.ParsePolicyARN(strings.TrimSpace(policyARN))
-	if !ok {
-		return Entry{}, false
-	}
-	return ManagedPolicyOf(ref)
-}
-
-// ManagedPolicyOf is ManagedPolicy for an ARN already parsed (awsfacts.ParsePolicyARN).
-func ManagedPolicyOf(ref awsfacts.IAMRef) (Entry, bool) {
+// ManagedPolicy returns the snapshot's entry for an AWS managed policy, given by its parsed ARN
+// (awsfacts.ParsePolicyARN), in any partition (arn:aws:iam::aws:policy/…, arn:aws-cn:…). The path
+// is part of the identity: policy/service-role/X and policy/X are different policies. Names
+// compare case-insensitively, as IAM names are unique. It returns false for a policy that is not
+// an AWS managed policy and for an AWS managed policy the snapshot does not hold: the caller must
+// treat that one as not verifiable, never as granting nothing.
+func ManagedPolicy(ref awsfacts.IAMRef) (Entry, bool) {
 	if ref.Account != awsfacts.AWSManagedPolicyAccount {
 		return Entry{}, false
 	}

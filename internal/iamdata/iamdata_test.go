@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 )
 
 func TestEmbeddedTable(t *testing.T) {
@@ -40,7 +42,7 @@ func TestEveryPolicyFoundByItsARN(t *testing.T) {
 	for _, p := range tb.Policies {
 		for _, partition := range []string{"aws", "aws-us-gov"} {
 			arn := Entry{Policy: p}.ARN(partition)
-			e, ok := ManagedPolicy(arn)
+			e, ok := byARN(arn)
 			if !ok || !reflect.DeepEqual(e.Policy, p) {
 				t.Fatalf("ManagedPolicy(%q) = %+v, %v; want %+v", arn, e.Policy, ok, p)
 			}
@@ -82,7 +84,7 @@ func TestManagedPolicy(t *testing.T) {
 		{"arn:aws:iam::aws:role/AmazonS3FullAccess", false, false, nil, nil, false},
 	}
 	for _, c := range cases {
-		e, ok := ManagedPolicy(c.arn)
+		e, ok := byARN(c.arn)
 		if ok != c.found {
 			t.Errorf("ManagedPolicy(%q) found = %v, want %v", c.arn, ok, c.found)
 			continue
@@ -108,11 +110,11 @@ func TestManagedPolicy(t *testing.T) {
 			t.Errorf("%s: Why = %q with GrantsS3 %v", c.arn, e.Why, e.GrantsS3())
 		}
 	}
-	admin, _ := ManagedPolicy("arn:aws:iam::aws:policy/AdministratorAccess")
+	admin, _ := byARN("arn:aws:iam::aws:policy/AdministratorAccess")
 	if !slices.Equal(admin.S3Actions(), S3Actions()) || !strings.Contains(admin.Why, `Action "*"`) {
 		t.Errorf("AdministratorAccess: %d of %d actions, Why %q", len(admin.S3Actions()), len(S3Actions()), admin.Why)
 	}
-	power, _ := ManagedPolicy("arn:aws:iam::aws:policy/PowerUserAccess")
+	power, _ := byARN("arn:aws:iam::aws:policy/PowerUserAccess")
 	if !strings.Contains(power.Why, "NotAction") {
 		t.Errorf("PowerUserAccess: Why = %q, want the NotAction named", power.Why)
 	}
@@ -127,7 +129,7 @@ func TestDeprecated(t *testing.T) {
 	for _, p := range tb.Policies {
 		if p.Deprecated {
 			n++
-			if e, ok := ManagedPolicy(Entry{Policy: p}.ARN("aws")); !ok || !e.Deprecated {
+			if e, ok := byARN(Entry{Policy: p}.ARN("aws")); !ok || !e.Deprecated {
 				t.Errorf("%s: deprecated flag lost", p.Key())
 			}
 		}
@@ -166,4 +168,13 @@ func TestTableRejects(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// byARN looks a policy up by its ARN as written.
+func byARN(arn string) (Entry, bool) {
+	ref, ok := awsfacts.ParsePolicyARN(strings.TrimSpace(arn))
+	if !ok {
+		return Entry{}, false
+	}
+	return ManagedPolicy(ref)
 }

@@ -26,7 +26,7 @@ func (c *execRoleConfig) managedPolicyVerdict(id awsfacts.IAMRef) (v docVerdict,
 	case id.Account != awsfacts.AWSManagedPolicyAccount:
 		return docVerdict{}, false
 	}
-	e, ok := iamdata.ManagedPolicyOf(id)
+	e, ok := iamdata.ManagedPolicy(id)
 	switch {
 	case !ok:
 		return notInSnapshot(id), true
