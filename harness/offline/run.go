@@ -10,7 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -428,12 +429,7 @@ func MaskedOutputs(outs auto.OutputMap) map[string]any {
 func PrintOutputs(w io.Writer, outs auto.OutputMap) {
 	fmt.Fprintln(w, "\n== Stack outputs ==")
 	plain := MaskedOutputs(outs)
-	keys := make([]string, 0, len(plain))
-	for k := range plain {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(plain)) {
 		if s, ok := plain[k].(string); ok {
 			if strings.Contains(s, "\n") {
 				fmt.Fprintf(w, "  %s: |\n", k)
