@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-
 	"github.com/keyless-ecs/railsapp/bench/synth"
+	"github.com/keyless-ecs/railsapp/internal/pack"
+	"github.com/keyless-ecs/railsapp/internal/pack/sdkplugin"
 )
 
 // sizes are the stack sizes, in resources, the issue asks for.
@@ -26,7 +26,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	for _, mode := range modes {
 		for _, n := range sizes {
 			b.Run(fmt.Sprintf("%s/N=%d", mode, n), func(b *testing.B) {
-				s := synth.Resources(n, mode)
+				inputs := packInputs(synth.Resources(n, mode).Inputs)
 				ctx := context.Background()
 				b.ReportAllocs()
 				passes, diags := 0, 0
@@ -35,11 +35,11 @@ func BenchmarkAnalyze(b *testing.B) {
 					b.StopTimer()
 					a := configured(b)
 					b.StartTimer()
-					diags = analyzeAll(ctx, b, a, s.Inputs)
+					diags = analyzeAll(ctx, b, a, inputs)
 					passes++
 				}
 				cpu := cpuTime() - cpu0
-				perResource(b, passes*n, cpu, diags, func() { analyzeAll(ctx, b, configured(b), s.Inputs) }, n)
+				perResource(b, passes*n, cpu, diags, func() { analyzeAll(ctx, b, configured(b), inputs) }, n)
 			})
 		}
 	}
@@ -51,24 +51,24 @@ func BenchmarkAnalyzeStack(b *testing.B) {
 	for _, mode := range modes {
 		for _, n := range sizes {
 			b.Run(fmt.Sprintf("%s/N=%d", mode, n), func(b *testing.B) {
-				s := synth.Resources(n, mode)
+				states := packStates(synth.Resources(n, mode).Resources)
 				ctx := context.Background()
 				a := configured(b)
 				b.ReportAllocs()
 				passes, diags := 0, 0
 				cpu0 := cpuTime()
 				for b.Loop() {
-					diags = analyzeStack(ctx, b, a, s.Resources)
+					diags = analyzeStack(ctx, b, a, states)
 					passes++
 				}
 				cpu := cpuTime() - cpu0
-				perResource(b, passes*n, cpu, diags, func() { analyzeStack(ctx, b, a, s.Resources) }, n)
+				perResource(b, passes*n, cpu, diags, func() { analyzeStack(ctx, b, a, states) }, n)
 			})
 		}
 	}
 }
 
-func analyzeAll(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []plugin.AnalyzerResource) int {
+func analyzeAll(ctx context.Context, tb testing.TB, a *pack.Analyzer, rs []pack.AnalyzerResource) int {
 	diags := 0
 	for _, r := range rs {
 		resp, err := a.Analyze(ctx, r)
@@ -80,7 +80,7 @@ func analyzeAll(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []plug
 	return diags
 }
 
-func analyzeStack(ctx context.Context, tb testing.TB, a plugin.Analyzer, rs []plugin.AnalyzerStackResource) int {
+func analyzeStack(ctx context.Context, tb testing.TB, a *pack.Analyzer, rs []pack.AnalyzerStackResource) int {
 	resp, err := a.AnalyzeStack(ctx, rs)
 	if err != nil {
 		tb.Fatalf("AnalyzeStack: %v", err)
@@ -114,7 +114,7 @@ func cpuTime() time.Duration {
 }
 
 // configured returns a fresh analyzer, configured.
-func configured(tb testing.TB) plugin.Analyzer {
+func configured(tb testing.TB) *pack.Analyzer {
 	tb.Helper()
 	a := newAnalyzer()
 	configure(tb, a)
@@ -123,9 +123,9 @@ func configured(tb testing.TB) plugin.Analyzer {
 
 // configure configures a as the engine does: every policy at its declared enforcement level,
 // with the pack's initial config.
-func configure(tb testing.TB, a plugin.Analyzer) {
+func configure(tb testing.TB, a *pack.Analyzer) {
 	tb.Helper()
-	if err := synth.Configure(context.Background(), a); err != nil {
+	if err := synth.Configure(context.Background(), sdkplugin.New(a)); err != nil {
 		tb.Fatal(err)
 	}
 }

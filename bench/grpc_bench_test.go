@@ -12,10 +12,11 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/keyless-ecs/railsapp/bench/synth"
+	"github.com/keyless-ecs/railsapp/internal/pack/packrpc"
 )
 
 // BenchmarkAnalyzeGRPC is BenchmarkAnalyze over the engine's protocol: the analyzer served as the
-// pack's executable serves it (plugin.NewAnalyzerServer on a loopback gRPC server) and called
+// pack's executable serves it (packrpc on a loopback gRPC server) and called
 // with the engine's own client (plugin.NewAnalyzerWithClient), Remediate then Analyze for each
 // resource, as the engine does. Client and server share this process, so the time covers both
 // ends of every call: the difference from BenchmarkAnalyze is the protocol's cost, which the pack
@@ -56,7 +57,7 @@ func served(tb testing.TB) (plugin.Analyzer, func()) {
 	h, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: cancel,
 		Init: func(s *grpc.Server) error {
-			pulumirpc.RegisterAnalyzerServer(s, plugin.NewAnalyzerServer(newAnalyzer()))
+			pulumirpc.RegisterAnalyzerServer(s, packrpc.New(newAnalyzer()))
 			return nil
 		},
 	})
@@ -69,7 +70,9 @@ func served(tb testing.TB) (plugin.Analyzer, func()) {
 		tb.Fatalf("dialling the analyzer: %v", err)
 	}
 	a := plugin.NewAnalyzerWithClient("bench", pulumirpc.NewAnalyzerClient(conn))
-	configure(tb, a)
+	if err := synth.Configure(context.Background(), a); err != nil {
+		tb.Fatal(err)
+	}
 	return a, func() {
 		_ = conn.Close()
 		close(cancel)

@@ -5,15 +5,15 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
 	"github.com/keyless-ecs/railsapp/bench/synth"
+	"github.com/keyless-ecs/railsapp/internal/pack"
 )
 
 // found maps instance -> mandatory policy -> number of diagnostics on the instance's resources.
 type found map[int]map[string]int
 
-func collect(t *testing.T, s *synth.Stack, diags []plugin.AnalyzeDiagnostic, into found) {
+func collect(t *testing.T, s *synth.Stack, diags []pack.AnalyzeDiagnostic, into found) {
 	t.Helper()
 	for _, d := range diags {
 		if d.EnforcementLevel != apitype.Mandatory {
@@ -48,7 +48,8 @@ func TestSyntheticViolationsAreFound(t *testing.T) {
 
 			perRes, run := found{}, found{}
 			a := configured(t)
-			for _, r := range s.Inputs {
+			states := packStates(s.Resources)
+			for _, r := range packInputs(s.Inputs) {
 				resp, err := a.Analyze(ctx, r)
 				if err != nil {
 					t.Fatalf("Analyze(%s): %v", r.URN, err)
@@ -56,12 +57,12 @@ func TestSyntheticViolationsAreFound(t *testing.T) {
 				collect(t, s, resp.Diagnostics, perRes)
 				collect(t, s, resp.Diagnostics, run)
 			}
-			resp, err := a.AnalyzeStack(ctx, s.Resources)
+			resp, err := a.AnalyzeStack(ctx, states)
 			if err != nil {
 				t.Fatalf("AnalyzeStack: %v", err)
 			}
 			collect(t, s, resp.Diagnostics, run)
-			if resp, err = configured(t).AnalyzeStack(ctx, s.Resources); err != nil {
+			if resp, err = configured(t).AnalyzeStack(ctx, states); err != nil {
 				t.Fatalf("AnalyzeStack: %v", err)
 			}
 			stack := found{}

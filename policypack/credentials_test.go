@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyless-ecs/railsapp/internal/pack"
 	"github.com/keyless-ecs/railsapp/internal/pack/packtest"
 )
 
@@ -57,7 +56,7 @@ func TestBuiltPackRedactsAndReadsFiles(t *testing.T) {
 				for _, p := range c.Problems(m, remote) {
 					t.Errorf("over gRPC, %s", p)
 				}
-				local, err := packtest.Run(ctx, pack.NewAnalyzer(), c, m)
+				local, err := packtest.Run(ctx, packtest.Local(), c, m)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -110,7 +110,7 @@ func TestBuiltPackOverGRPC(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s over gRPC: %v", m, err)
 				}
-				local, err := packtest.Run(ctx, pack.NewAnalyzer(), c, m)
+				local, err := packtest.Run(ctx, packtest.Local(), c, m)
 				if err != nil {
 					t.Fatalf("%s in-process: %v", m, err)
 				}

@@ -7,14 +7,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/keyless-ecs/railsapp/internal/pack"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/keyless-ecs/railsapp/internal/pack/packrpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -39,8 +38,7 @@ func run(args []string, stdout io.Writer, cancel chan bool) error {
 		return fmt.Errorf("parsing arguments: %w", err)
 	}
 
-	analyzer := pack.NewAnalyzer()
-	srv := &server{AnalyzerServer: plugin.NewAnalyzerServer(analyzer), analyzer: analyzer}
+	srv := packrpc.New(pack.NewAnalyzer())
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: cancel,
 		Init: func(s *grpc.Server) error {
@@ -59,23 +57,4 @@ func run(args []string, stdout io.Writer, cancel chan bool) error {
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
-}
-
-// server is plugin.NewAnalyzerServer plus a ConfigureStack that reaches the analyzer: the SDK's
-// version answers without passing the stack config (and dry-run flag) on.
-type server struct {
-	pulumirpc.AnalyzerServer
-	analyzer *pack.Analyzer
-}
-
-func (s *server) ConfigureStack(_ context.Context, req *pulumirpc.AnalyzerStackConfigureRequest,
-) (*pulumirpc.AnalyzerStackConfigureResponse, error) {
-	s.analyzer.ConfigureStack(pack.StackConfig{
-		Stack:        req.GetStack(),
-		Project:      req.GetProject(),
-		Organization: req.GetOrganization(),
-		DryRun:       req.GetDryRun(),
-		Config:       req.GetConfig(),
-	})
-	return &pulumirpc.AnalyzerStackConfigureResponse{}, nil
 }

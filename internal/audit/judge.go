@@ -21,11 +21,12 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/secrets"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	sdkplugin "github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/keyless-ecs/railsapp/internal/pack"
+	"github.com/keyless-ecs/railsapp/internal/pack/packrpc"
+	"github.com/keyless-ecs/railsapp/internal/pack/sdkplugin"
 	"github.com/keyless-ecs/railsapp/internal/report"
 )
 
@@ -84,11 +85,11 @@ func NewJudge(ctx context.Context, configPath string) (*Judge, error) {
 	for name, c := range cfg {
 		levels[name] = string(c.EnforcementLevel)
 	}
-	sdkInfo, err := pack.NewAnalyzer().GetAnalyzerInfo(ctx)
+	packInfo, err := pack.NewAnalyzer().GetAnalyzerInfo(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the policy pack's metadata: %w", err)
 	}
-	j.pack = report.PolicyPackFromInfo(sdkInfo, levels)
+	j.pack = report.PolicyPackFromInfo(sdkplugin.Info(packInfo), levels)
 	return j, nil
 }
 
@@ -183,10 +184,10 @@ func (j *Judge) snapshot(ctx context.Context, dep *apitype.UntypedDeployment) (*
 
 // newAnalyzer is the pack behind the engine's own analyzer client (pkg's plugin.analyzer, which
 // filters and marshals properties, converts diagnostics and fills in severities) talking to the
-// pack's gRPC server (sdk's plugin.NewAnalyzerServer, which unmarshals them), with direct calls
-// in place of the network: the pack sees exactly what it sees as a plugin process.
+// pack's gRPC server (packrpc, which unmarshals them, as the pack's executable serves it), with
+// direct calls in place of the network: the pack sees exactly what it sees as a plugin process.
 func newAnalyzer() pkgplugin.Analyzer {
-	srv := sdkplugin.NewAnalyzerServer(pack.NewAnalyzer())
+	srv := packrpc.New(pack.NewAnalyzer())
 	return pkgplugin.NewAnalyzerWithClient(tokens.QName(pack.PackName), directClient{srv})
 }
 

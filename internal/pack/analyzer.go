@@ -1,6 +1,8 @@
-// Package pack is the keyless-ECS policy pack: a plugin.Analyzer that blocks S3 access on ECS
-// task execution roles and embedded AWS credentials, and warns about the S3 and ECS settings
-// around them. policypack/main.go serves it over gRPC; tests and benchmarks call it directly.
+// Package pack is the keyless-ECS policy pack: an analyzer that blocks S3 access on ECS task
+// execution roles and embedded AWS credentials, and warns about the S3 and ECS settings around
+// them. packrpc serves it over the engine's gRPC protocol (policypack/main.go); sdkplugin makes it
+// the SDK's plugin.Analyzer, which tests, benchmarks and the audit use. The pack speaks the
+// protocol's types (protocol.go) but does not import the SDK's plugin package.
 //
 // Each policy is one value in the file named after it (policy.go says what a policy is). The
 // execution-role join (join.go) is the one place that knows which roles are execution roles and
@@ -23,7 +25,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
@@ -43,7 +44,8 @@ type StackConfig struct {
 	Config map[string]string
 }
 
-// Analyzer implements plugin.Analyzer. It is safe for concurrent use: the engine runs Analyze
+// Analyzer is the pack: the methods of plugin.Analyzer on the pack's own protocol types
+// (sdkplugin adapts it; packrpc serves it). It is safe for concurrent use: the engine runs Analyze
 // calls in parallel.
 type Analyzer struct {
 	cfg      atomic.Pointer[configuredPack]
@@ -52,8 +54,6 @@ type Analyzer struct {
 	docs     *docCache
 	canceled atomic.Bool
 }
-
-var _ plugin.Analyzer = (*Analyzer)(nil)
 
 // NewAnalyzer returns the policy pack with every policy at its default enforcement level and
 // every property at the default its schema declares.
@@ -83,22 +83,22 @@ func (a *Analyzer) Cancel(context.Context) error {
 	return nil
 }
 
-// GetPluginInfo returns the pack's version (NewAnalyzerServer panics on a nil version).
-func (a *Analyzer) GetPluginInfo(context.Context) (plugin.PluginInfo, error) {
+// PluginVersion returns the pack's version as GetPluginInfo reports it.
+func (a *Analyzer) PluginVersion() (semver.Version, error) {
 	v, err := semver.ParseTolerant(Version)
 	if err != nil {
-		return plugin.PluginInfo{}, fmt.Errorf("policy pack version %q is not semver: %w", Version, err)
+		return semver.Version{}, fmt.Errorf("policy pack version %q is not semver: %w", Version, err)
 	}
-	return plugin.PluginInfo{Version: &v}, nil
+	return v, nil
 }
 
 // GetAnalyzerInfo describes the pack and every policy, with its default level and config schema.
-func (a *Analyzer) GetAnalyzerInfo(context.Context) (plugin.AnalyzerInfo, error) {
-	policies := make([]plugin.AnalyzerPolicyInfo, 0, len(allPolicies))
+func (a *Analyzer) GetAnalyzerInfo(context.Context) (AnalyzerInfo, error) {
+	policies := make([]AnalyzerPolicyInfo, 0, len(allPolicies))
 	for _, p := range allPolicies {
 		policies = append(policies, p.info)
 	}
-	return plugin.AnalyzerInfo{
+	return AnalyzerInfo{
 		Name:           PackName,
 		DisplayName:    "Keyless ECS and S3",
 		Version:        Version,
@@ -113,18 +113,13 @@ func (a *Analyzer) GetAnalyzerInfo(context.Context) (plugin.AnalyzerInfo, error)
 
 // Configure applies the engine's policy configuration: enforcement levels (including disabled)
 // and each policy's own properties.
-func (a *Analyzer) Configure(_ context.Context, cfg map[string]plugin.AnalyzerPolicyConfig) error {
+func (a *Analyzer) Configure(_ context.Context, cfg map[string]AnalyzerPolicyConfig) error {
 	cp, err := newConfiguredPack(cfg)
 	if err != nil {
 		return err
 	}
 	a.cfg.Store(cp)
 	return nil
-}
-
-// Remediate changes nothing: no policy in this pack rewrites resources.
-func (a *Analyzer) Remediate(context.Context, plugin.AnalyzerResource) (plugin.RemediateResponse, error) {
-	return plugin.RemediateResponse{}, nil
 }
 
 // isJoinType holds the resource types the execution-role join reads.
@@ -138,9 +133,9 @@ var isJoinType = func() map[string]bool {
 
 // Analyze checks one resource before its step. It also feeds the run's execution-role join, so
 // that whichever of a grant and the use of a role as an execution role arrives second is blocked.
-func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin.AnalyzeResponse, error) {
+func (a *Analyzer) Analyze(_ context.Context, r AnalyzerResource) (AnalyzeResponse, error) {
 	if a.canceled.Load() {
-		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
+		return AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
 	cp := a.cfg.Load()
 	typ := string(r.Type)
@@ -158,7 +153,7 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 		}
 		j.mu.Unlock()
 	}
-	var resp plugin.AnalyzeResponse
+	var resp AnalyzeResponse
 	for _, bp := range cp.forType(typ) {
 		for _, f := range bp.checks.resource(rc) {
 			resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
@@ -169,9 +164,9 @@ func (a *Analyzer) Analyze(_ context.Context, r plugin.AnalyzerResource) (plugin
 
 // AnalyzeStack checks the whole stack with the engine's dependency graph. It runs after every
 // step: in a preview it still fails the preview; in an update it reports after the fact.
-func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerStackResource) (plugin.AnalyzeResponse, error) {
+func (a *Analyzer) AnalyzeStack(_ context.Context, resources []AnalyzerStackResource) (AnalyzeResponse, error) {
 	if a.canceled.Load() {
-		return plugin.AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
+		return AnalyzeResponse{}, fmt.Errorf("analyzer %s was canceled", PackName)
 	}
 	cp := a.cfg.Load()
 	a.run.join.Store(newJoin(0))
@@ -179,7 +174,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 	// checked says which resources get their resource checks here: those Analyze has not seen in
 	// this run (`policy analyze` as AnalyzeStack alone, an audit of a state), on their state.
 	sc.wasAnalyzed = a.run.wasAnalyzed
-	checked := func(r *plugin.AnalyzerStackResource) bool { return !sc.wasAnalyzed(r.URN) }
+	checked := func(r *AnalyzerStackResource) bool { return !sc.wasAnalyzed(r.URN) }
 	// The container definitions the join parses are parsed once for the resource checks too.
 	containers := make([]*containersOnce, len(resources))
 	if cp.usesJoin {
@@ -205,7 +200,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 		}
 		sc.reported = a.run.reportedLinks()
 	}
-	found := make([][]plugin.AnalyzeDiagnostic, len(resources))
+	found := make([][]AnalyzeDiagnostic, len(resources))
 	forEach(len(resources), func(i int) {
 		r := &resources[i]
 		if !checked(r) {
@@ -229,7 +224,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 			}
 		}
 	})
-	var resp plugin.AnalyzeResponse
+	var resp AnalyzeResponse
 	resp.Diagnostics = slices.Concat(found...)
 	for _, bp := range cp.enabled {
 		if bp.checks.stack == nil {
@@ -239,7 +234,7 @@ func (a *Analyzer) AnalyzeStack(_ context.Context, resources []plugin.AnalyzerSt
 			resp.Diagnostics = append(resp.Diagnostics, bp.diagnostic(f))
 		}
 	}
-	slices.SortStableFunc(resp.Diagnostics, func(x, y plugin.AnalyzeDiagnostic) int {
+	slices.SortStableFunc(resp.Diagnostics, func(x, y AnalyzeDiagnostic) int {
 		return cmp.Or(cmp.Compare(x.URN, y.URN), cmp.Compare(x.PolicyName, y.PolicyName))
 	})
 	return resp, nil
@@ -272,7 +267,7 @@ func forEach(n int, fn func(i int)) {
 // diagnostic builds every diagnostic the pack reports. It is the one place messages leave the
 // pack, so it is where credential-shaped values are redacted: messages quote property paths,
 // resource and role names, statement IDs and parse errors, any of which a user controls.
-func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
+func (bp *boundPolicy) diagnostic(f finding) AnalyzeDiagnostic {
 	level, msg := bp.level, f.msg
 	if f.outcome == cannotDecide {
 		level = apitype.Advisory
@@ -280,7 +275,7 @@ func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
 	} else if !strings.Contains(msg, "Fix: ") {
 		msg += "\nFix: " + bp.info.Message
 	}
-	return plugin.AnalyzeDiagnostic{
+	return AnalyzeDiagnostic{
 		PolicyName:        bp.info.Name,
 		PolicyPackName:    PackName,
 		PolicyPackVersion: Version,
@@ -294,7 +289,7 @@ func (bp *boundPolicy) diagnostic(f finding) plugin.AnalyzeDiagnostic {
 
 // resourceCtx is what a resource check sees.
 type resourceCtx struct {
-	*plugin.AnalyzerResource
+	*AnalyzerResource
 	stack      *StackConfig
 	docs       *docCache
 	run        *runState

@@ -17,7 +17,7 @@ import (
 // TestConcurrentAnalyze calls Analyze from many goroutines, as the engine does (run with -race),
 // and checks that every execution role granted S3 is still caught.
 func TestConcurrentAnalyze(t *testing.T) {
-	a := pack.NewAnalyzer()
+	a := newPack()
 	const apps = 50
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -52,7 +52,7 @@ func TestConcurrentAnalyze(t *testing.T) {
 }
 
 func TestConfigure(t *testing.T) {
-	a := pack.NewAnalyzer()
+	a := newPack()
 	err := a.Configure(context.Background(), map[string]plugin.AnalyzerPolicyConfig{
 		pack.NoEmbeddedAWSCredentials: {EnforcementLevel: apitype.Mandatory, Properties: map[string]any{"extraForbiddenEnvNames": "not-a-list"}},
 	})
@@ -78,13 +78,13 @@ func TestConfigure(t *testing.T) {
 func TestPropertiesBelongToTheirPolicy(t *testing.T) {
 	// An object, not a parameter: parameters, like containers, are read whatever scanAllStringInputs says.
 	param := pt.New(awsfacts.TypeBucketObjectV2, "object", map[string]any{"bucket": "b", "key": "k", "content": pt.FakeKeyID("AKIA")})
-	scanned := func(a *pack.Analyzer) bool {
+	scanned := func(a plugin.Analyzer) bool {
 		return len(filter(analyze(t, a, param), pack.NoEmbeddedAWSCredentials, apitype.Mandatory)) > 0
 	}
-	if !scanned(pack.NewAnalyzer()) {
+	if !scanned(newPack()) {
 		t.Fatal("the default configuration does not scan string inputs")
 	}
-	a := pack.NewAnalyzer()
+	a := newPack()
 	err := a.Configure(context.Background(), map[string]plugin.AnalyzerPolicyConfig{
 		pack.S3BucketPrivate: {EnforcementLevel: apitype.Advisory, Properties: map[string]any{"scanAllStringInputs": false}},
 	})
@@ -113,7 +113,7 @@ func TestPropertiesBelongToTheirPolicy(t *testing.T) {
 // TestSchemaDefaultsAreTheDefaults: configuring every policy with its schema's defaults, as the
 // engine does, behaves like no configuration at all, and every declared property is accepted.
 func TestSchemaDefaultsAreTheDefaults(t *testing.T) {
-	info, err := pack.NewAnalyzer().GetAnalyzerInfo(context.Background())
+	info, err := newPack().GetAnalyzerInfo(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestSchemaDefaultsAreTheDefaults(t *testing.T) {
 			continue
 		}
 		c.Config = cfg
-		res, err := pt.Run(context.Background(), pack.NewAnalyzer(), c, pt.Update)
+		res, err := pt.Run(context.Background(), pt.Local(), c, pt.Update)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestSchemaDefaultsAreTheDefaults(t *testing.T) {
 }
 
 func TestAnalyzerInfo(t *testing.T) {
-	info, err := pack.NewAnalyzer().GetAnalyzerInfo(context.Background())
+	info, err := newPack().GetAnalyzerInfo(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,14 +172,14 @@ func TestAnalyzerInfo(t *testing.T) {
 	if len(info.Policies) != len(pack.PolicyNames()) {
 		t.Errorf("GetAnalyzerInfo has %d policies, PolicyNames %d", len(info.Policies), len(pack.PolicyNames()))
 	}
-	pi, err := pack.NewAnalyzer().GetPluginInfo(context.Background())
+	pi, err := newPack().GetPluginInfo(context.Background())
 	if err != nil || pi.Version == nil || pi.Version.String() != pack.Version {
 		t.Fatalf("GetPluginInfo = %v, %v", pi, err)
 	}
 }
 
 func TestCancel(t *testing.T) {
-	a := pack.NewAnalyzer()
+	a := newPack()
 	_ = a.Cancel(context.Background())
 	if _, err := a.Analyze(context.Background(), pt.Role("x", nil).Input()); err == nil {
 		t.Fatal("Analyze after Cancel succeeded")

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // noConfig is the config of a policy that has no properties.
@@ -19,9 +18,9 @@ type noConfig struct{}
 // declares, then each property the engine sent. A property the schema does not declare is an
 // error: the engine validates only the declared ones (a policy without a schema is not validated
 // at all), and a property meant for another policy must not be taken silently.
-func decodeConfig[C any](policyName string, schema *plugin.AnalyzerPolicyConfigSchema, props map[string]any) (C, error) {
+func decodeConfig[C any](policyName string, schema *AnalyzerPolicyConfigSchema, props map[string]any) (C, error) {
 	var c C
-	var declared map[string]plugin.JSONSchema
+	var declared map[string]JSONSchema
 	if schema != nil {
 		declared = schema.Properties
 	}
@@ -87,8 +86,8 @@ func jsonTypeName(kind string) string {
 	}
 }
 
-func stringListSchema(desc string, def []string) plugin.JSONSchema {
-	s := plugin.JSONSchema{"type": "array", "items": map[string]any{"type": "string"}, "description": desc}
+func stringListSchema(desc string, def []string) JSONSchema {
+	s := JSONSchema{"type": "array", "items": map[string]any{"type": "string"}, "description": desc}
 	if def != nil {
 		d := make([]any, len(def))
 		for i, v := range def {
@@ -99,8 +98,8 @@ func stringListSchema(desc string, def []string) plugin.JSONSchema {
 	return s
 }
 
-func boolSchema(desc string, def bool) plugin.JSONSchema {
-	return plugin.JSONSchema{"type": "boolean", "description": desc, "default": def}
+func boolSchema(desc string, def bool) JSONSchema {
+	return JSONSchema{"type": "boolean", "description": desc, "default": def}
 }
 
 // boundPolicy is a policy enabled by the configuration, with its level and bound checks.
@@ -122,7 +121,7 @@ type configuredPack struct {
 
 // newConfiguredPack applies the engine's policy configuration: enforcement levels (disabled
 // policies are left out) and each policy's own properties.
-func newConfiguredPack(cfg map[string]plugin.AnalyzerPolicyConfig) (*configuredPack, error) {
+func newConfiguredPack(cfg map[string]AnalyzerPolicyConfig) (*configuredPack, error) {
 	cp := &configuredPack{byType: map[string][]*boundPolicy{}}
 	for _, p := range allPolicies {
 		// Config for policy names this pack does not have is ignored: the engine passes on

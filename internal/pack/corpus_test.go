@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyless-ecs/railsapp/internal/pack"
 	pt "github.com/keyless-ecs/railsapp/internal/pack/packtest"
 )
 
@@ -21,7 +20,7 @@ func runCorpus(t *testing.T, cases []pt.Case) {
 		names[c.Name] = true
 		t.Run(c.Name, func(t *testing.T) {
 			for _, m := range pt.Modes {
-				res, err := pt.Run(context.Background(), pack.NewAnalyzer(), c, m)
+				res, err := pt.Run(context.Background(), pt.Local(), c, m)
 				if err != nil {
 					t.Fatalf("%s: %v", m, err)
 				}

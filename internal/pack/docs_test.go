@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyless-ecs/railsapp/internal/pack"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
@@ -25,7 +24,7 @@ func readRepoFile(t *testing.T, rel string) string {
 
 func policyInfos(t *testing.T) []plugin.AnalyzerPolicyInfo {
 	t.Helper()
-	info, err := pack.NewAnalyzer().GetAnalyzerInfo(context.Background())
+	info, err := newPack().GetAnalyzerInfo(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

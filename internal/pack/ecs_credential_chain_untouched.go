@@ -7,14 +7,13 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awscreds"
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // credentialChainPolicy warns about container settings that make the AWS SDKs look for
 // credentials somewhere other than the task role (a profile, a web identity, another credentials
 // endpoint), and about environment files the pack cannot read.
 var ecsCredentialChainPolicy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        ECSCredentialChainUntouched,
 		DisplayName: "Containers leave the SDK credential chain to the task role",
 		Description: "No container sets AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, AWS_ROLE_ARN, " +
@@ -23,7 +22,7 @@ var ecsCredentialChainPolicy = newPolicy(spec[noConfig]{
 		Message:          "Remove the variable so the SDK uses the ECS task role; move environment files' values into environment or secrets.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityMedium,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"ecs", "credentials"},
 		RemediationSteps: "Delete the listed variables from the container definition; for environmentFiles, " +
 			"inline the values as environment variables or secrets so they can be checked.",

@@ -6,7 +6,6 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // ecsDistinctRolesPolicy warns when one role is both task and execution role (checkov
@@ -14,14 +13,14 @@ import (
 // would then hold the image-pull, log and secret-read permissions, and S3 would sit on an
 // execution role.
 var ecsDistinctRolesPolicy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:             ECSDistinctRoles,
 		DisplayName:      "ECS task and execution roles are different roles",
 		Description:      "A task definition's taskRoleArn and executionRoleArn name different roles.",
 		Message:          "Create two roles: an execution role with AmazonECSTaskExecutionRolePolicy, and a task role with the application's permissions.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityHigh,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"iam", "ecs"},
 		RemediationSteps: "Split the role: keep it as the execution role and create a task role for the application.",
 	},

@@ -6,13 +6,12 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // taskRoleForS3Policy warns about task definitions whose containers are configured for S3 but
 // that name no task role: the SDK then finds no credentials (or falls back to keys).
 var ecsTaskRoleForS3Policy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        ECSTaskRoleForS3,
 		DisplayName: "Task definitions that use S3 have a task role",
 		Description: "A task definition whose container environment refers to S3 (a variable name containing " +
@@ -20,7 +19,7 @@ var ecsTaskRoleForS3Policy = newPolicy(spec[noConfig]{
 		Message:          "Set taskRoleArn to a role trusted by ecs-tasks.amazonaws.com with an S3 policy scoped to the bucket.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityMedium,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"ecs", "s3"},
 		RemediationSteps: "Create a task role (see ActiveStorage component) and set taskRoleArn on the task definition.",
 	},

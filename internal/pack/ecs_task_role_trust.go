@@ -9,7 +9,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // taskRoleTrustConfig is the config of ecs-task-role-trust.
@@ -20,7 +19,7 @@ type taskRoleTrustConfig struct {
 // ecsTaskRoleTrustPolicy warns when an ECS task role can be assumed by more than ECS tasks, or
 // without the confused-deputy conditions AWS recommends (aws:SourceAccount / aws:SourceArn).
 var ecsTaskRoleTrustPolicy = newPolicy(spec[taskRoleTrustConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        ECSTaskRoleTrust,
 		DisplayName: "ECS task roles trust only ECS tasks, with confused-deputy conditions",
 		Description: "A role trusted by ecs-tasks.amazonaws.com trusts no other principal and only for " +
@@ -30,11 +29,11 @@ var ecsTaskRoleTrustPolicy = newPolicy(spec[taskRoleTrustConfig]{
 			"Condition ArnLike aws:SourceArn arn:aws:ecs:<region>:<account>:* and StringEquals aws:SourceAccount <account>.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityMedium,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"iam", "ecs"},
 		RemediationSteps: "Edit the role's assumeRolePolicy: keep one Allow statement for the ecs-tasks.amazonaws.com " +
 			"service principal and sts:AssumeRole, and add the aws:SourceAccount / aws:SourceArn conditions.",
-		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
+		ConfigSchema: &AnalyzerPolicyConfigSchema{Properties: map[string]JSONSchema{
 			"requireConfusedDeputyConditions": boolSchema(
 				"Require aws:SourceAccount or aws:SourceArn conditions on task role trust policies.", true),
 		}},

@@ -7,7 +7,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // roleRef is a reference to an IAM role as a property makes it: a name, an ARN, a unique ID, or
@@ -202,7 +201,7 @@ func (p path) String() string { return fmt.Sprintf("%s (%s %q)", p.what, p.urn.T
 
 // extractFacts reads what a resource grants to which role and which roles it uses. deps is the
 // engine's property dependencies (AnalyzeStack; nil in Analyze).
-func extractFacts(r *plugin.AnalyzerResource, deps map[resource.PropertyKey][]resource.URN, docs *docCache,
+func extractFacts(r *AnalyzerResource, deps map[resource.PropertyKey][]resource.URN, docs *docCache,
 	containers *containersOnce,
 ) *resourceFacts {
 	f := &resourceFacts{urn: r.URN}

@@ -44,7 +44,7 @@ func FuzzExecutionRoleJoin(f *testing.F) {
 			pt.TaskDef("other", doc, pt.RoleARN(doc)),
 		}
 		for _, m := range pt.Modes {
-			res, err := pt.Run(context.Background(), pack.NewAnalyzer(), pt.Case{Policy: pack.NoS3OnExecutionRole, Resources: rs}, m)
+			res, err := pt.Run(context.Background(), pt.Local(), pt.Case{Policy: pack.NoS3OnExecutionRole, Resources: rs}, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func FuzzPropertyReaders(f *testing.F) {
 		}
 		rs = append(rs, pt.TaskDef("app", pt.RoleARN("app-exec"), ""))
 		for _, m := range pt.Modes {
-			res, err := pt.Run(context.Background(), pack.NewAnalyzer(), pt.Case{Policy: pack.NoS3OnExecutionRole, Resources: rs}, m)
+			res, err := pt.Run(context.Background(), pt.Local(), pt.Case{Policy: pack.NoS3OnExecutionRole, Resources: rs}, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +184,7 @@ func FuzzConfigure(f *testing.F) {
 		for name, c := range raw {
 			cfg[name] = plugin.AnalyzerPolicyConfig{EnforcementLevel: c.EnforcementLevel, Properties: c.Properties}
 		}
-		a := pack.NewAnalyzer()
+		a := pt.Local()
 		if err := a.Configure(context.Background(), cfg); err != nil {
 			for _, v := range pt.FakeValues() {
 				if strings.Contains(err.Error(), v[:5]) {

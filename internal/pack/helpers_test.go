@@ -6,13 +6,14 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/pack"
 	pt "github.com/keyless-ecs/railsapp/internal/pack/packtest"
+	"github.com/keyless-ecs/railsapp/internal/pack/sdkplugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // analyze feeds resources to Analyze one by one, in order, as the engine does, and returns
 // every diagnostic.
-func analyze(t *testing.T, a *pack.Analyzer, rs ...pt.Resource) []plugin.AnalyzeDiagnostic {
+func analyze(t *testing.T, a plugin.Analyzer, rs ...pt.Resource) []plugin.AnalyzeDiagnostic {
 	t.Helper()
 	var out []plugin.AnalyzeDiagnostic
 	for _, r := range rs {
@@ -26,7 +27,7 @@ func analyze(t *testing.T, a *pack.Analyzer, rs ...pt.Resource) []plugin.Analyze
 }
 
 // analyzeStack calls AnalyzeStack on the resources' state.
-func analyzeStack(t *testing.T, a *pack.Analyzer, rs ...pt.Resource) []plugin.AnalyzeDiagnostic {
+func analyzeStack(t *testing.T, a plugin.Analyzer, rs ...pt.Resource) []plugin.AnalyzeDiagnostic {
 	t.Helper()
 	states := make([]plugin.AnalyzerStackResource, len(rs))
 	for i, r := range rs {
@@ -50,9 +51,9 @@ func filter(ds []plugin.AnalyzeDiagnostic, policy string, level apitype.Enforcem
 	return out
 }
 
-func configured(t *testing.T, cfg map[string]plugin.AnalyzerPolicyConfig) *pack.Analyzer {
+func configured(t *testing.T, cfg map[string]plugin.AnalyzerPolicyConfig) plugin.Analyzer {
 	t.Helper()
-	a := pack.NewAnalyzer()
+	a := newPack()
 	if err := a.Configure(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -110,3 +111,6 @@ var (
 	tlsPolicy   = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*",` +
 		`"Action":"s3:*","Resource":["arn:aws:s3:::uploads","arn:aws:s3:::uploads/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 )
+
+// newPack is the pack as the engine's SDK sees it: a plugin.Analyzer.
+func newPack() plugin.Analyzer { return sdkplugin.New(pack.NewAnalyzer()) }

@@ -9,7 +9,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // credentialsConfig is the config of no-embedded-aws-credentials.
@@ -24,7 +23,7 @@ type credentialsConfig struct {
 // archive file. Values are inspected (secrets included) but never shown: messages carry at most a
 // key ID's first four characters.
 var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        NoEmbeddedAWSCredentials,
 		DisplayName: "No embedded AWS access keys",
 		Description: "No aws.iam.AccessKey resources, no accessKey/secretKey/token on an aws provider or in " +
@@ -35,14 +34,14 @@ var noEmbeddedCredentialsPolicy = newPolicy(spec[credentialsConfig]{
 			"for deployments. Remove the key and rotate it if it was ever real.",
 		EnforcementLevel: apitype.Mandatory,
 		Severity:         apitype.PolicySeverityCritical,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"iam", "credentials", "secrets"},
 		RemediationSteps: "1. Delete the aws.iam.AccessKey, provider keys, or container variables.\n" +
 			"2. Give the ECS task a task role with the permissions it needs; the AWS SDKs pick it up " +
 			"automatically.\n3. For deployments, use `pulumi` with an assumed role or OIDC (aws:assumeRole, " +
 			"AWS_PROFILE on the deployer machine), not keys in config.\n4. Deactivate and rotate any key that " +
 			"was committed or deployed.",
-		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
+		ConfigSchema: &AnalyzerPolicyConfigSchema{Properties: map[string]JSONSchema{
 			"extraForbiddenEnvNames": stringListSchema(
 				"Further variable names to forbid wherever a name is set (container environment and secrets, "+
 					"Lambda environment, name/value pairs, map keys), compared case-insensitively.", nil),

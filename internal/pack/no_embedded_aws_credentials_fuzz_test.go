@@ -19,7 +19,7 @@ func fuzzCredentials(t *testing.T, input string, want pt.Verdict, rs ...pt.Resou
 	t.Helper()
 	plantedInInput := pt.Leaks(input)
 	for _, m := range pt.Modes {
-		res, err := pt.Run(context.Background(), pack.NewAnalyzer(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials, Resources: rs}, m)
+		res, err := pt.Run(context.Background(), pt.Local(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials, Resources: rs}, m)
 		if err != nil {
 			t.Fatal(err)
 		}

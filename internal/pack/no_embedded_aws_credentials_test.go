@@ -52,7 +52,7 @@ func TestCredentialFilesNeverBlock(t *testing.T) {
 	remote := pt.New(awsfacts.TypeBucketObjectV2, "obj", map[string]any{"bucket": "b", "key": "app.env"}).
 		Set("source", resource.NewAssetProperty(&asset.Asset{Sig: asset.AssetSig, URI: srv.URL + "/app.env"}))
 	for _, m := range pt.Modes {
-		res, err := pt.Run(context.Background(), pack.NewAnalyzer(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials,
+		res, err := pt.Run(context.Background(), pt.Local(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials,
 			Resources: []pt.Resource{fn, remote}}, m)
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +84,7 @@ func TestCredentialPlacesWithoutScanAll(t *testing.T) {
 		{"any other input", pt.New(awsfacts.TypeBucketObjectV2, "o", map[string]any{"content": id}), pt.Pass},
 		{"a Lambda function's other inputs", pt.New(awsfacts.TypeLambdaFunction, "fn", map[string]any{"description": id}), pt.Pass},
 	} {
-		res, err := pt.Run(context.Background(), pack.NewAnalyzer(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials,
+		res, err := pt.Run(context.Background(), pt.Local(), pt.Case{Policy: pack.NoEmbeddedAWSCredentials,
 			Config: off, Resources: []pt.Resource{c.r}}, pt.Update)
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestCredentialMessagesAreBounded(t *testing.T) {
 	for i := range 100 {
 		vars[string(rune('A'+i%26))+string(rune('A'+i/26))] = pt.FakeKeyID("AKIA")
 	}
-	ds := analyze(t, pack.NewAnalyzer(), pt.New(awsfacts.TypeLambdaFunction, "fn",
+	ds := analyze(t, newPack(), pt.New(awsfacts.TypeLambdaFunction, "fn",
 		map[string]any{"environment": map[string]any{"variables": vars}}))
 	got := filter(ds, pack.NoEmbeddedAWSCredentials, apitype.Mandatory)
 	if len(got) != 1 {

@@ -9,7 +9,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/keyless-ecs/railsapp/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // execRoleConfig is the config of no-s3-on-ecs-execution-role.
@@ -24,7 +23,7 @@ type execRoleConfig struct {
 // role is what ECS itself uses to pull images, write logs, read injected secrets and environment
 // files; the application's S3 access belongs on the task role, the only role its SDK sees.
 var noS3OnExecutionRolePolicy = newPolicy(spec[execRoleConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        NoS3OnExecutionRole,
 		DisplayName: "No S3 access for ECS task execution roles",
 		Description: "An ECS task execution role (named in a task definition's executionRoleArn, or carrying " +
@@ -36,14 +35,14 @@ var noS3OnExecutionRolePolicy = newPolicy(spec[execRoleConfig]{
 			"to AmazonECSTaskExecutionRolePolicy (ECR pulls, logs), secret reads and its environment files.",
 		EnforcementLevel: apitype.Mandatory,
 		Severity:         apitype.PolicySeverityCritical,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"iam", "ecs", "s3"},
 		RemediationSteps: "1. Remove the S3 statements, S3 managed policies or bucket/access point policy principal " +
 			"from the execution role, and remove it from the trust policy of roles that have S3.\n2. Attach an S3 " +
 			"policy scoped to the bucket (s3:ListBucket on the bucket, object actions on bucket/*) to the task role " +
 			"instead.\n3. If one role is used as both task and execution role, split it into two roles.\n4. For " +
 			"environmentFiles, grant exactly s3:GetObject on the listed files and s3:GetBucketLocation on their buckets.",
-		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
+		ConfigSchema: &AnalyzerPolicyConfigSchema{Properties: map[string]JSONSchema{
 			"extraS3ManagedPolicyArns": stringListSchema(
 				"ARNs of customer managed policies outside the stack that grant S3: attaching one to an execution "+
 					"role is blocked instead of reported as not verifiable. AWS managed policies are judged from AWS's "+

@@ -20,7 +20,7 @@ func TestUpOrderingBlocksSecondArrival(t *testing.T) {
 	td := pt.TaskDef("app", pt.RoleARN("app-exec"), "")
 	for _, order := range [][]pt.Resource{{exec, grant, td}, {exec, td, grant}} {
 		c := pt.Case{Policy: pack.NoS3OnExecutionRole, Resources: order, Want: pt.Block, StopAt: order[2].Name, Path: "exec-s3"}
-		res, err := pt.Run(t.Context(), pack.NewAnalyzer(), c, pt.Update)
+		res, err := pt.Run(t.Context(), pt.Local(), c, pt.Update)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestUpOrderingBlocksSecondArrival(t *testing.T) {
 // TestAnalyzeAgainReplacesWhatAResourceSaid covers the update pass after a preview pass in the
 // same process: a resource analysed again with a fixed document no longer counts.
 func TestAnalyzeAgainReplacesWhatAResourceSaid(t *testing.T) {
-	a := pack.NewAnalyzer()
+	a := newPack()
 	exec := pt.Role("app-exec", nil)
 	analyze(t, a, exec, pt.RolePolicy("exec-p", "app-exec", pt.Doc(pt.Allow("s3:*", "*"))))
 	ds := analyze(t, a, pt.RolePolicy("exec-p", "app-exec", pt.Doc(pt.Allow("logs:PutLogEvents", "*"))), pt.TaskDef("app", pt.RoleARN("app-exec"), ""))
@@ -43,7 +43,7 @@ func TestAnalyzeAgainReplacesWhatAResourceSaid(t *testing.T) {
 }
 
 func TestStackDoesNotRepeatWhatAnalyzeReported(t *testing.T) {
-	a := pack.NewAnalyzer()
+	a := newPack()
 	rs := []pt.Resource{pt.Role("app-exec", nil), pt.RolePolicy("exec-s3", "app-exec", pt.Doc(pt.Allow("s3:*", "*"))), pt.TaskDef("app", pt.RoleARN("app-exec"), "")}
 	first := analyze(t, a, rs...)
 	if len(filter(first, pack.NoS3OnExecutionRole, apitype.Mandatory)) != 1 {
@@ -59,7 +59,7 @@ func TestStackDoesNotRepeatWhatAnalyzeReported(t *testing.T) {
 // never echoes a credential.
 func TestExtraS3ManagedPolicyArns(t *testing.T) {
 	configure := func(list ...any) error {
-		return pack.NewAnalyzer().Configure(t.Context(), map[string]plugin.AnalyzerPolicyConfig{
+		return newPack().Configure(t.Context(), map[string]plugin.AnalyzerPolicyConfig{
 			pack.NoS3OnExecutionRole: {Properties: map[string]any{"extraS3ManagedPolicyArns": list}}})
 	}
 	if err := configure("arn:aws:iam::123456789012:policy/org/data-lake", "arn:aws-us-gov:iam::123456789012:policy/x"); err != nil {
@@ -110,7 +110,7 @@ func TestExtraS3ManagedPolicyMatchesTheWholeARN(t *testing.T) {
 				Properties: map[string]any{"extraS3ManagedPolicyArns": []any{listed}}}},
 			Resources: []pt.Resource{pt.Role("app-exec", nil), pt.Attachment("lake", "app-exec", arn), pt.TaskDef("app", pt.RoleARN("app-exec"), "")}}
 		for _, m := range pt.Modes {
-			res, err := pt.Run(t.Context(), pack.NewAnalyzer(), c, m)
+			res, err := pt.Run(t.Context(), pt.Local(), c, m)
 			if err != nil {
 				t.Fatal(err)
 			}

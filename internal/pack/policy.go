@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // Policy names (stable: organizations reference them in config and exceptions).
@@ -66,7 +65,7 @@ type finding struct {
 // defaults are written), the resource types its resource check applies to, and how to bind its
 // own properties to its checks.
 type policy struct {
-	info plugin.AnalyzerPolicyInfo
+	info AnalyzerPolicyInfo
 	// types are the resource types checkResource is called for; nil means every resource.
 	types []string
 	// usesJoin says the policy reads the execution-role join, so the analyzer must feed it.
@@ -83,7 +82,7 @@ type checks struct {
 
 // spec is how a policy file declares its policy; C is the policy's own config.
 type spec[C any] struct {
-	info          plugin.AnalyzerPolicyInfo
+	info          AnalyzerPolicyInfo
 	types         []string
 	usesJoin      bool
 	checkResource func(*resourceCtx, *C) []finding

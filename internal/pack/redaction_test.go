@@ -23,7 +23,7 @@ func TestNoCredentialInMessages(t *testing.T) {
 		targeted[c.Policy] = true
 		reported := false
 		for _, m := range pt.Modes {
-			res, err := pt.Run(context.Background(), pack.NewAnalyzer(), c, m)
+			res, err := pt.Run(context.Background(), pt.Local(), c, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +47,7 @@ func TestNoCredentialInMessages(t *testing.T) {
 	// And every case of both mandatory policies, in every mode.
 	for _, c := range append(pt.ExecRole(), pt.Credentials()...) {
 		for _, m := range pt.Modes {
-			res, err := pt.Run(context.Background(), pack.NewAnalyzer(), c, m)
+			res, err := pt.Run(context.Background(), pt.Local(), c, m)
 			if err != nil {
 				t.Fatal(err)
 			}

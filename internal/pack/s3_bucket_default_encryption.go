@@ -5,14 +5,13 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // bucketEncryptionPolicy asks for an explicit default-encryption configuration (checkov CKV_AWS_19,
 // Security Hub S3.4). S3 encrypts new objects with SSE-S3 since January 2023, so this is low
 // severity: it documents intent and keeps scanners quiet.
 var s3BucketEncryptionPolicy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        S3BucketEncryption,
 		DisplayName: "S3 buckets declare default encryption",
 		Description: "Every bucket has a server-side encryption configuration whose default algorithm is " +
@@ -20,7 +19,7 @@ var s3BucketEncryptionPolicy = newPolicy(spec[noConfig]{
 		Message:          "Add aws.s3.BucketServerSideEncryptionConfigurationV2 (AES256, or aws:kms with bucketKeyEnabled).",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityLow,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"s3", "encryption"},
 		RemediationSteps: "Add aws.s3.BucketServerSideEncryptionConfigurationV2 with " +
 			"rules[0].applyServerSideEncryptionByDefault.sseAlgorithm = \"AES256\" (or \"aws:kms\" with a key).",

@@ -7,13 +7,12 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // bucketPrivatePolicy warns about buckets that are or could become public (checkov CKV_AWS_53-56,
 // CKV2_AWS_6, CKV_AWS_20/57/70; trivy AWS-0086/87/91/92/93/94; Security Hub S3.1/2/3/8/12).
 var s3BucketPrivatePolicy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        S3BucketPrivate,
 		DisplayName: "S3 buckets are private",
 		Description: "Every bucket has a public access block with all four settings true; no public canned ACL " +
@@ -22,7 +21,7 @@ var s3BucketPrivatePolicy = newPolicy(spec[noConfig]{
 		Message:          "Keep Active Storage buckets private: serve files through presigned URLs or a CDN with origin access control.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityHigh,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"s3"},
 		RemediationSteps: "1. Add aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, " +
 			"ignorePublicAcls and restrictPublicBuckets all true.\n2. Add aws.s3.BucketOwnershipControls with " +

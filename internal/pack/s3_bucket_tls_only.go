@@ -5,13 +5,12 @@ import (
 
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // bucketTLSOnlyPolicy warns about buckets that accept plain HTTP (AWS Config
 // s3-bucket-ssl-requests-only / Security Hub S3.5, cdk-nag S10, KICS 4bc4dd4c).
 var s3BucketTLSOnlyPolicy = newPolicy(spec[noConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        S3BucketTLSOnly,
 		DisplayName: "S3 buckets deny requests without TLS",
 		Description: "Every bucket has a bucket policy with a Deny statement for Principal \"*\", all S3 actions, " +
@@ -19,7 +18,7 @@ var s3BucketTLSOnlyPolicy = newPolicy(spec[noConfig]{
 		Message:          "Add the DenyInsecureTransport statement to the bucket policy; the Ruby AWS SDK and presigned URLs already use HTTPS.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityMedium,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"s3", "tls"},
 		RemediationSteps: "Add aws.s3.BucketPolicy with {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\"," +
 			"\"Resource\":[\"arn:aws:s3:::<bucket>\",\"arn:aws:s3:::<bucket>/*\"],\"Condition\":{\"Bool\":" +

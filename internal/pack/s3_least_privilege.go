@@ -7,7 +7,6 @@ import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // leastPrivilegeConfig is the config of s3-least-privilege.
@@ -20,7 +19,7 @@ type leastPrivilegeConfig struct {
 // those, it matches actions like IAM does (s3:*, S3:*, *:*, NotAction) and treats the object-key
 // wildcard bucket/* as scoped.
 var s3LeastPrivilegePolicy = newPolicy(spec[leastPrivilegeConfig]{
-	info: plugin.AnalyzerPolicyInfo{
+	info: AnalyzerPolicyInfo{
 		Name:        S3LeastPrivilege,
 		DisplayName: "S3 grants are least privilege",
 		Description: "No Allow statement in an IAM policy, role policy, role inline policy, user/group policy or " +
@@ -30,11 +29,11 @@ var s3LeastPrivilegePolicy = newPolicy(spec[leastPrivilegeConfig]{
 			"s3:GetObject, s3:PutObject, s3:DeleteObject on bucket/*) and name the bucket.",
 		EnforcementLevel: apitype.Advisory,
 		Severity:         apitype.PolicySeverityHigh,
-		Type:             plugin.AnalyzerPolicyTypeResource,
+		Type:             AnalyzerPolicyTypeResource,
 		Tags:             []string{"iam", "s3"},
 		RemediationSteps: "Replace wildcard actions with the actions used, and `*` resources with " +
 			"arn:aws:s3:::<bucket> and arn:aws:s3:::<bucket>/*.",
-		ConfigSchema: &plugin.AnalyzerPolicyConfigSchema{Properties: map[string]plugin.JSONSchema{
+		ConfigSchema: &AnalyzerPolicyConfigSchema{Properties: map[string]JSONSchema{
 			"resourceWildcardAllowedActions": stringListSchema(
 				"S3 actions that only accept Resource \"*\" and may be granted on it.",
 				[]string{"s3:ListAllMyBuckets", "s3:ListAccessPoints", "s3:ListJobs", "s3:CreateJob"}),

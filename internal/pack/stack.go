@@ -3,14 +3,13 @@ package pack
 import (
 	"github.com/keyless-ecs/railsapp/internal/awsfacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // stackCtx is the stack as AnalyzeStack sees it, indexed once so that every lookup is a map
 // lookup (linear in the number of resources).
 type stackCtx struct {
 	docs         *docCache
-	resources    []plugin.AnalyzerStackResource
+	resources    []AnalyzerStackResource
 	byURN        map[resource.URN]int
 	byType       map[string][]int
 	bucketByName map[string]resource.URN // bucket name, id or ARN → bucket
@@ -24,7 +23,7 @@ type stackCtx struct {
 	wasAnalyzed func(resource.URN) bool
 }
 
-func newStackCtx(resources []plugin.AnalyzerStackResource, docs *docCache) *stackCtx {
+func newStackCtx(resources []AnalyzerStackResource, docs *docCache) *stackCtx {
 	sc := &stackCtx{
 		docs:         docs,
 		resources:    resources,

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyless-ecs/railsapp/internal/pack"
+	"github.com/keyless-ecs/railsapp/internal/pack/sdkplugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -200,3 +201,16 @@ func Messages(ds []plugin.AnalyzeDiagnostic) string {
 	}
 	return b.String()
 }
+
+// Local returns the pack in-process, as the SDK's plugin.Analyzer (sdkplugin) sees it.
+func Local() Target {
+	p := pack.NewAnalyzer()
+	return local{Analyzer: sdkplugin.New(p), p: p}
+}
+
+type local struct {
+	plugin.Analyzer
+	p *pack.Analyzer
+}
+
+func (l local) ConfigureStack(c pack.StackConfig) { l.p.ConfigureStack(c) }
