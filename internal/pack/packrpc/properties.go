@@ -103,20 +103,26 @@ func unmarshalObject(key resource.PropertyKey, s *structpb.Struct) (resource.Pro
 	if err != nil {
 		return resource.PropertyValue{}, err
 	}
-	objmap := obj.Mappable()
-	signature, hasSig := objmap[resource.SigKey]
+	sigValue, hasSig := obj[resource.SigKey]
 	if !hasSig {
 		return resource.NewProperty(obj), nil
 	}
+	// The SDK compares the signature of the object's Mappable() form, in which only a string
+	// value is a string; the form itself is built only for the values that need it, since building
+	// it at every level of nesting costs the SDK time quadratic in the depth.
+	var signature string
+	if sigValue.IsString() {
+		signature = sigValue.StringValue()
+	}
 	switch signature {
 	case asset.AssetSig:
-		a, _, err := asset.Deserialize(objmap)
+		a, _, err := asset.Deserialize(obj.Mappable())
 		if err != nil {
 			return resource.PropertyValue{}, err
 		}
 		return resource.NewProperty(a), nil
 	case archive.ArchiveSig:
-		a, _, err := archive.Deserialize(objmap)
+		a, _, err := archive.Deserialize(obj.Mappable())
 		if err != nil {
 			return resource.PropertyValue{}, err
 		}
@@ -145,7 +151,7 @@ func unmarshalObject(key resource.PropertyKey, s *structpb.Struct) (resource.Pro
 	case resource.OutputValueSig:
 		return outputValue(key, obj)
 	default:
-		return resource.PropertyValue{}, fmt.Errorf("unrecognized signature '%v' in property map for %q", signature, key)
+		return resource.PropertyValue{}, fmt.Errorf("unrecognized signature '%v' in property map for %q", sigValue, key)
 	}
 }
 
