@@ -1,7 +1,7 @@
 // Command nullpack is a policy pack that checks nothing: one advisory policy that never reports,
-// served as a Go pack usually is, by the SDK's plugin.NewAnalyzerServer. It is the floor the issue
-// compares against ("a two-rule pack"); the real pack's executable serves the same protocol
-// through packrpc, which leaves the SDK's plugin package and its initialisation out. enginebench
+// served as a Go pack usually is, by the SDK's plugin.NewAnalyzerServer: the floor of a pack built
+// the usual way. The real pack's executable serves the same protocol through packrpc, which leaves
+// the SDK's plugin package and its initialisation out. enginebench
 // runs it as a third arm of the A/B (-null-pack) to separate what any policy pack costs in the
 // engine (process start, a Remediate and an Analyze call per resource, the policy summary events)
 // from what our policies add on top. It is a measuring device, never a pack to deploy with.
