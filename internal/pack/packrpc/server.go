@@ -136,8 +136,8 @@ func (s *Server) GetAnalyzerInfo(ctx context.Context, _ *emptypb.Empty) (*pulumi
 			Message:          p.Message,
 			EnforcementLevel: level,
 			ConfigSchema:     schema,
-			PolicyType:       marshalPolicyType(p.Type),
-			Severity:         marshalPolicySeverity(p.Severity),
+			PolicyType:       policyTypes[p.Type],
+			Severity:         policySeverities[p.Severity],
 			Tags:             p.Tags,
 			RemediationSteps: p.RemediationSteps,
 			Url:              p.URL,
@@ -279,7 +279,7 @@ func marshalResponse(r pack.AnalyzeResponse) (*pulumirpc.AnalyzeResponse, error)
 			Message:           d.Message,
 			EnforcementLevel:  level,
 			Urn:               string(d.URN),
-			Severity:          marshalPolicySeverity(d.Severity),
+			Severity:          policySeverities[d.Severity],
 		})
 	}
 	for _, n := range r.NotApplicable {
@@ -319,30 +319,18 @@ func unmarshalEnforcementLevel(l pulumirpc.EnforcementLevel) (apitype.Enforcemen
 	return "", fmt.Errorf("invalid enforcement level %d", l)
 }
 
-func marshalPolicyType(t pack.AnalyzerPolicyType) pulumirpc.PolicyType {
-	switch t {
-	case pack.AnalyzerPolicyTypeResource:
-		return pulumirpc.PolicyType_POLICY_TYPE_RESOURCE
-	case pack.AnalyzerPolicyTypeStack:
-		return pulumirpc.PolicyType_POLICY_TYPE_STACK
-	default:
-		return pulumirpc.PolicyType_POLICY_TYPE_UNKNOWN
-	}
+// policyTypes and policySeverities map to the protocol's values; anything else is the protocol's
+// zero value, unknown or unspecified, as the SDK answers.
+var policyTypes = map[pack.AnalyzerPolicyType]pulumirpc.PolicyType{
+	pack.AnalyzerPolicyTypeResource: pulumirpc.PolicyType_POLICY_TYPE_RESOURCE,
+	pack.AnalyzerPolicyTypeStack:    pulumirpc.PolicyType_POLICY_TYPE_STACK,
 }
 
-func marshalPolicySeverity(s apitype.PolicySeverity) pulumirpc.PolicySeverity {
-	switch s {
-	case apitype.PolicySeverityLow:
-		return pulumirpc.PolicySeverity_POLICY_SEVERITY_LOW
-	case apitype.PolicySeverityMedium:
-		return pulumirpc.PolicySeverity_POLICY_SEVERITY_MEDIUM
-	case apitype.PolicySeverityHigh:
-		return pulumirpc.PolicySeverity_POLICY_SEVERITY_HIGH
-	case apitype.PolicySeverityCritical:
-		return pulumirpc.PolicySeverity_POLICY_SEVERITY_CRITICAL
-	default:
-		return pulumirpc.PolicySeverity_POLICY_SEVERITY_UNSPECIFIED
-	}
+var policySeverities = map[apitype.PolicySeverity]pulumirpc.PolicySeverity{
+	apitype.PolicySeverityLow:      pulumirpc.PolicySeverity_POLICY_SEVERITY_LOW,
+	apitype.PolicySeverityMedium:   pulumirpc.PolicySeverity_POLICY_SEVERITY_MEDIUM,
+	apitype.PolicySeverityHigh:     pulumirpc.PolicySeverity_POLICY_SEVERITY_HIGH,
+	apitype.PolicySeverityCritical: pulumirpc.PolicySeverity_POLICY_SEVERITY_CRITICAL,
 }
 
 func marshalConfigSchema(s *pack.AnalyzerPolicyConfigSchema) (*pulumirpc.PolicyConfigSchema, error) {
