@@ -3,8 +3,6 @@ package packrpc
 import (
 	"encoding/base64"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
@@ -26,17 +24,27 @@ func unmarshalProperties(s *structpb.Struct) (resource.PropertyMap, error) {
 
 func unmarshalStruct(s *structpb.Struct, top bool) (resource.PropertyMap, error) {
 	result := make(resource.PropertyMap, len(s.GetFields()))
-	// Sorted, so that the first error reported is always the same one (as the SDK does).
-	for _, key := range slices.Sorted(maps.Keys(s.GetFields())) {
+	// The error reported is the one of the first key in order, as the SDK reports it (it sorts
+	// every object's keys first); keeping the least failing key finds the same one without sorting
+	// on every call, which decodes every object of every resource.
+	var firstErr error
+	var errKey string
+	for key, pv := range s.GetFields() {
 		pk := resource.PropertyKey(key)
-		v, err := unmarshalValue(pk, s.GetFields()[key])
+		v, err := unmarshalValue(pk, pv)
 		if err != nil {
-			return nil, err
+			if firstErr == nil || key < errKey {
+				firstErr, errKey = err, key
+			}
+			continue
 		}
 		if top && resource.IsInternalPropertyKey(pk) {
 			continue
 		}
 		result[pk] = v
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return result, nil
 }

@@ -3,6 +3,7 @@ package packrpc
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -44,54 +45,33 @@ func checkSame(t *testing.T, s *structpb.Struct) {
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("the SDK's error: %v; packrpc's: %v", werr, gerr)
 	}
-	if werr == nil && !hasNaN(s) && !reflect.DeepEqual(got, want) {
+	if _, nan := shape(structpb.NewStructValue(s)); werr == nil && !nan && !reflect.DeepEqual(got, want) {
 		// Values are not printed: a seed may hold a credential-shaped fixture.
 		t.Fatalf("packrpc decodes %d properties differently from the SDK (%d)", len(got), len(want))
 	}
 }
 
-// hasNaN says whether s holds a NaN, which no two decodings compare equal on.
-func hasNaN(s *structpb.Struct) bool {
-	var walk func(v *structpb.Value) bool
-	walk = func(v *structpb.Value) bool {
-		switch k := v.GetKind().(type) {
-		case *structpb.Value_NumberValue:
-			return math.IsNaN(k.NumberValue)
-		case *structpb.Value_ListValue:
-			for _, e := range k.ListValue.GetValues() {
-				if walk(e) {
-					return true
-				}
-			}
-		case *structpb.Value_StructValue:
-			return hasNaN(k.StructValue)
-		}
-		return false
-	}
-	for _, v := range s.GetFields() {
-		if walk(v) {
-			return true
-		}
-	}
-	return false
-}
-
-// depth is how deeply v nests lists and objects.
-func depth(v *structpb.Value) int {
-	d := 0
+// shape is how deeply v nests lists and objects, and whether it holds a NaN (which no two
+// decodings compare equal on).
+func shape(v *structpb.Value) (depth int, nan bool) {
+	var elems []*structpb.Value
 	switch k := v.GetKind().(type) {
+	case *structpb.Value_NumberValue:
+		return 0, math.IsNaN(k.NumberValue)
 	case *structpb.Value_ListValue:
-		for _, e := range k.ListValue.GetValues() {
-			d = max(d, depth(e))
-		}
+		elems = k.ListValue.GetValues()
 	case *structpb.Value_StructValue:
 		for _, e := range k.StructValue.GetFields() {
-			d = max(d, depth(e))
+			elems = append(elems, e)
 		}
 	default:
-		return 0
+		return 0, false
 	}
-	return d + 1
+	for _, e := range elems {
+		d, n := shape(e)
+		depth, nan = max(depth, d), nan || n
+	}
+	return depth + 1, nan
 }
 
 // wireSeeds are properties as they travel: every special value the protocol has, marshalled by
@@ -181,6 +161,13 @@ func TestPropertiesMatchSDK(t *testing.T) {
 	if !got["refWithID"].IsString() || got["refWithID"].StringValue() != "role-id" || !got["refUnknownID"].IsComputed() {
 		t.Error("resource references do not become their ID")
 	}
+	// Of several malformed fields, the first in key order is reported, every time, as by the SDK.
+	twoBad := &structpb.Struct{Fields: map[string]*structpb.Value{"b": {}, "a": {}, "c": {}}}
+	for range 20 {
+		if _, err := unmarshalProperties(twoBad); err == nil || !strings.Contains(err.Error(), `"a"`) {
+			t.Fatalf("error %v, want the one of key \"a\"", err)
+		}
+	}
 	if !got["secretOutput"].IsSecret() || !got["unknownOutput"].IsSecret() || !got["unknownOutput"].SecretValue().Element.IsComputed() {
 		t.Error("output values do not become their (secret) element")
 	}
@@ -199,7 +186,10 @@ func FuzzPropertiesMatchSDK(f *testing.F) {
 		var s structpb.Struct
 		// Past a depth no engine sends, the SDK's decoder takes time quadratic in the depth, which
 		// would stall the fuzzer rather than find anything.
-		if proto.Unmarshal(b, &s) != nil || depth(structpb.NewStructValue(&s)) > 64 {
+		if proto.Unmarshal(b, &s) != nil {
+			return
+		}
+		if depth, _ := shape(structpb.NewStructValue(&s)); depth > 64 {
 			return
 		}
 		checkSame(t, &s)
