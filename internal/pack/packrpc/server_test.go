@@ -133,13 +133,19 @@ func (t teeTarget) ConfigureStack(c pack.StackConfig) {
 		Stack: c.Stack, Project: c.Project, Organization: c.Organization, DryRun: c.DryRun, Config: c.Config})
 }
 
-// TestServerMatchesSDK runs every fixture of the pack, in the engine's three modes, through
-// packrpc and through the SDK's server, and requires the same answer to every call.
+// TestServerMatchesSDK runs every fixture of the mandatory policies (file assets and archives
+// included) and the adversarial redaction cases, in the engine's three modes, through packrpc and
+// through the SDK's server, and requires the same answer to every call.
 func TestServerMatchesSDK(t *testing.T) {
 	ctx := context.Background()
+	files, err := pt.CredentialFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var cases []pt.Case
 	cases = append(cases, pt.ExecRole()...)
 	cases = append(cases, pt.Credentials()...)
+	cases = append(cases, files...)
 	cases = append(cases, pt.Adversarial()...)
 	for _, c := range cases {
 		for _, m := range pt.Modes {
