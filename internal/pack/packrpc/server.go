@@ -55,7 +55,7 @@ func (s *Server) ConfigureStack(_ context.Context, req *pulumirpc.AnalyzerStackC
 // Analyze checks one resource.
 func (s *Server) Analyze(ctx context.Context, req *pulumirpc.AnalyzeRequest) (*pulumirpc.AnalyzeResponse, error) {
 	r, err := analyzerResource(req.GetUrn(), req.GetType(), req.GetName(), req.GetProperties(),
-		req.GetOptions(), req.GetProvider())
+		req.GetOptions(), req.GetProvider(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +70,10 @@ func (s *Server) Analyze(ctx context.Context, req *pulumirpc.AnalyzeRequest) (*p
 func (s *Server) AnalyzeStack(ctx context.Context, req *pulumirpc.AnalyzeStackRequest,
 ) (*pulumirpc.AnalyzeResponse, error) {
 	resources := make([]pack.AnalyzerStackResource, len(req.GetResources()))
+	providers := map[string]*pack.AnalyzerProviderResource{}
 	for i, r := range req.GetResources() {
 		ar, err := analyzerResource(r.GetUrn(), r.GetType(), r.GetName(), r.GetProperties(),
-			r.GetOptions(), r.GetProvider())
+			r.GetOptions(), r.GetProvider(), providers)
 		if err != nil {
 			return nil, err
 		}
@@ -196,8 +197,12 @@ func (s *Server) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, 
 	return &emptypb.Empty{}, nil
 }
 
+// analyzerResource decodes a resource. providers, if not nil, holds the providers decoded so far
+// in this request: the engine sends each resource's provider with it, and a stack's resources
+// share a few providers, each with one URN and one set of inputs in the state, so each is decoded
+// once and shared (the pack only reads them).
 func analyzerResource(urn, typ, name string, props *structpb.Struct, opts *pulumirpc.AnalyzerResourceOptions,
-	provider *pulumirpc.AnalyzerProviderResource,
+	provider *pulumirpc.AnalyzerProviderResource, providers map[string]*pack.AnalyzerProviderResource,
 ) (pack.AnalyzerResource, error) {
 	pm, err := unmarshalProperties(props)
 	if err != nil {
@@ -210,17 +215,25 @@ func analyzerResource(urn, typ, name string, props *structpb.Struct, opts *pulum
 		Properties: pm,
 		Options:    resourceOptions(opts),
 	}
-	if provider != nil {
-		pp, err := unmarshalProperties(provider.GetProperties())
-		if err != nil {
-			return pack.AnalyzerResource{}, err
-		}
-		r.Provider = &pack.AnalyzerProviderResource{
-			URN:        resource.URN(provider.GetUrn()),
-			Type:       tokens.Type(provider.GetType()),
-			Name:       provider.GetName(),
-			Properties: pp,
-		}
+	if provider == nil {
+		return r, nil
+	}
+	if p, ok := providers[provider.GetUrn()]; ok {
+		r.Provider = p
+		return r, nil
+	}
+	pp, err := unmarshalProperties(provider.GetProperties())
+	if err != nil {
+		return pack.AnalyzerResource{}, err
+	}
+	r.Provider = &pack.AnalyzerProviderResource{
+		URN:        resource.URN(provider.GetUrn()),
+		Type:       tokens.Type(provider.GetType()),
+		Name:       provider.GetName(),
+		Properties: pp,
+	}
+	if providers != nil {
+		providers[provider.GetUrn()] = r.Provider
 	}
 	return r, nil
 }
