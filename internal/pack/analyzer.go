@@ -44,8 +44,9 @@ type StackConfig struct {
 	Config map[string]string
 }
 
-// Analyzer is the pack: the methods of plugin.Analyzer on the pack's own protocol types
-// (sdkplugin adapts it; packrpc serves it). It is safe for concurrent use: the engine runs Analyze
+// Analyzer is the pack: the methods of plugin.Analyzer on the pack's own protocol types, but no
+// Remediate (no policy remediates) and PluginVersion for GetPluginInfo (sdkplugin adapts it;
+// packrpc serves it). It is safe for concurrent use: the engine runs Analyze
 // calls in parallel.
 type Analyzer struct {
 	cfg      atomic.Pointer[configuredPack]
